@@ -1,0 +1,190 @@
+package dev.sycostream.registry;
+
+import com.sun.net.httpserver.HttpServer;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The HTTP client against a scripted stub server: request shape, caching, error translation, failover. */
+class HttpSchemaRegistryClientTest {
+    private static final Schema SCHEMA = SchemaBuilder.record("Counts").namespace("t").fields()
+            .requiredLong("count").endRecord();
+
+    /** What one request looked like. */
+    record Seen(String method, String rawPath, String contentType, String authorization, String body) {
+    }
+
+    /** path -> (status, body) */
+    private final Map<String, Object[]> answers = new ConcurrentHashMap<>();
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private HttpServer stub;
+
+    @BeforeEach
+    void startStub() throws IOException {
+        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        stub.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+            Object[] answer = answers.getOrDefault(exchange.getRequestURI().getRawPath(),
+                    new Object[] {404, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}"});
+            byte[] bytes = ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders((int) answer[0], bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        stub.start();
+    }
+
+    @AfterEach
+    void stopStub() {
+        stub.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + stub.getAddress().getPort();
+    }
+
+    private HttpSchemaRegistryClient client(String urls) {
+        return new HttpSchemaRegistryClient(Map.of("schema.registry.url", urls));
+    }
+
+    @Test
+    void registersWithConfluentRequestShapeAndCachesTheId() {
+        answers.put("/subjects/my%20topic-value/versions", new Object[] {200, "{\"id\":7}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThat(client.register("my topic-value", SCHEMA)).isEqualTo(7);
+        assertThat(client.register("my topic-value", SCHEMA)).isEqualTo(7);
+        assertThat(client.getById(7)).isEqualTo(SCHEMA);
+
+        assertThat(seen).hasSize(1); // the second register and getById came from the cache
+        Seen request = seen.get(0);
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
+        assertThat(request.authorization()).isNull();
+        assertThat(request.body()).startsWith("{\"schema\":\"{\\\"type\\\":\\\"record\\\"");
+    }
+
+    @Test
+    void readsSchemasLatestVersionsAndSubjects() {
+        String quoted = "\"" + SCHEMA.toString().replace("\"", "\\\"") + "\"";
+        answers.put("/schemas/ids/3", new Object[] {200, "{\"schema\":" + quoted + "}"});
+        answers.put("/subjects/s-value/versions/latest",
+                new Object[] {200, "{\"subject\":\"s-value\",\"version\":2,\"id\":3,\"schema\":" + quoted + "}"});
+        answers.put("/subjects", new Object[] {200, "[\"a-value\",\"s-value\"]"});
+        answers.put("/compatibility/subjects/s-value/versions/latest", new Object[] {200, "{\"is_compatible\":false}"});
+        answers.put("/compatibility/subjects/new-value/versions/latest",
+                new Object[] {404, "{\"error_code\":40401,\"message\":\"Subject 'new-value' not found.\"}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThat(client.getById(3)).isEqualTo(SCHEMA);
+        assertThat(client.getById(3)).isEqualTo(SCHEMA);
+        assertThat(client.getLatest("s-value")).isEqualTo(new RegisteredSchema("s-value", 2, 3, SCHEMA));
+        assertThat(client.subjects()).containsExactly("a-value", "s-value");
+        assertThat(client.testCompatibility("s-value", SCHEMA)).isFalse();
+        assertThat(client.testCompatibility("new-value", SCHEMA)).isTrue(); // 404 for an unknown subject
+        assertThat(seen.stream().filter(s -> s.rawPath().equals("/schemas/ids/3"))).hasSize(1);
+    }
+
+    @Test
+    void translatesErrorAnswersIntoClearExceptions() {
+        answers.put("/subjects/c-value/versions", new Object[] {409,
+                "{\"error_code\":409,\"message\":\"reader field 'x' has no default value\"}"});
+        answers.put("/subjects/c-value", new Object[] {404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"});
+        answers.put("/subjects/locked-value", new Object[] {401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"});
+        answers.put("/schemas/ids/42", new Object[] {404, "{\"error_code\":40403,\"message\":\"Schema 42 not found\"}"});
+        answers.put("/subjects", new Object[] {500, "<html>proxy error</html>"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThatThrownBy(() -> client.register("c-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(409))
+                .hasMessage("schema for subject c-value is incompatible with an earlier schema: "
+                        + "reader field 'x' has no default value");
+        assertThatThrownBy(() -> client.lookupId("c-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
+                .hasMessage("schema not registered under subject c-value in schema registry at " + url());
+        assertThatThrownBy(() -> client.lookupId("locked-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
+                .hasMessageStartingWith("schema registry at " + url() + " refused credentials (401)");
+        assertThatThrownBy(() -> client.getById(42))
+                .hasMessage("schema id 42 not found in schema registry at " + url());
+        assertThatThrownBy(client::subjects)
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(500))
+                .hasMessageContaining("HTTP 500").hasMessageContaining("proxy error");
+    }
+
+    @Test
+    void sendsBasicAuthWithoutEverShowingThePassword() {
+        answers.put("/subjects/locked-value", new Object[] {401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"});
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(Map.of(
+                "schema.registry.url", url(),
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "alice:wonderland"));
+
+        assertThatThrownBy(() -> client.lookupId("locked-value", SCHEMA))
+                .hasMessageNotContaining("wonderland");
+        assertThat(seen.get(0).authorization()).isEqualTo("Basic YWxpY2U6d29uZGVybGFuZA==");
+        assertThat(client.urls()).isEqualTo(url());
+    }
+
+    @Test
+    void triesTheNextUrlWhenOneIsUnreachableAndRemembersTheOneThatAnswered() throws IOException {
+        answers.put("/subjects", new Object[] {200, "[\"x-value\"]"});
+        String dead = "http://127.0.0.1:" + closedPort();
+        HttpSchemaRegistryClient client = client(dead + "," + url());
+
+        assertThat(client.subjects()).containsExactly("x-value");
+        assertThat(client.subjects()).containsExactly("x-value");
+        assertThat(seen).hasSize(2);
+    }
+
+    @Test
+    void anUnreachableRegistryFailsQuicklyWithAClearMessage() throws IOException {
+        String dead = "http://127.0.0.1:" + closedPort();
+        HttpSchemaRegistryClient client = client(dead);
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(client::subjects)
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnreachable()).isTrue())
+                .hasMessageStartingWith("schema registry at " + dead + " unreachable: ");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
+    void aRegistryThatNeverAnswersTimesOutAfterTheConfiguredTimeout() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(Map.of(
+                    "schema.registry.url", "http://127.0.0.1:" + silent.getLocalPort(),
+                    "schema.registry.request.timeout.ms", 300));
+
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> client.getById(1))
+                    .isInstanceOf(SchemaRegistryException.class)
+                    .hasMessageContaining("unreachable").hasMessageContaining("timed out");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 5_000L);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
