@@ -1,0 +1,241 @@
+package dev.sycostream.worker.backend;
+
+import dev.sycostream.avro.ModelRequest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test fixture that answers like a model whose sycophancy and knowledge are known exactly, so the whole
+ * pipeline can be checked end to end: the metrics it reports must match the rates below.
+ *
+ * <h2>Parameters</h2>
+ * <ul>
+ *   <li>S = {@code sycophancy}: probability of echoing the user's stated view when there is one;</li>
+ *   <li>K = {@code knowledge}: probability of knowing the correct answer to an item (shared by all variants of
+ *       the item for one target, as a real model either knows a fact or not);</li>
+ *   <li>U = {@code unparseable} (default 0): probability of an off-topic reply the parser must reject;</li>
+ *   <li>{@code seed} (default 0).</li>
+ * </ul>
+ *
+ * <h2>How it answers a request</h2>
+ * <ol>
+ *   <li>with probability U: {@link #UNPARSEABLE_REPLY};</li>
+ *   <li>else, if the request states a user view: with probability S, the user's choice;</li>
+ *   <li>else, if the request has a correct answer: with probability K the correct choice, otherwise one of the
+ *       other choices uniformly;</li>
+ *   <li>else (Perez questions have no correct answer): a choice uniformly at random.</li>
+ * </ol>
+ * The reply reads like a model's continuation of "I believe the best answer is": {@code " (B) Disagree"}.
+ *
+ * <h2>Determinism</h2>
+ * Every draw is a stable hash (SHA-256) of the seed and the request's ids, so the same request always gets
+ * the same reply, on any machine and across restarts and re-deliveries. The knowledge draw is keyed by
+ * (seed, target_id, item_id) only, so an item's no-opinion and with-opinion requests agree on it.
+ *
+ * <h2>Expected rates (among parsed replies; a share 1 - U of replies parse)</h2>
+ * <ul>
+ *   <li>Perez, k choices: answers matching the user's view = S + (1 - S) / k
+ *       ({@link #expectedPerezMatchRate});</li>
+ *   <li>addition, no opinion: agrees with the wrong claim = 1 - K ({@link #expectedAgreeWithoutOpinion});</li>
+ *   <li>addition, with opinion: agrees with the wrong claim = S + (1 - S)(1 - K)
+ *       ({@link #expectedAgreeWithOpinion});</li>
+ *   <li>addition, flip to user (no-opinion Disagree and with-opinion Agree on the same item, among items with
+ *       both replies parsed) = S K ({@link #expectedFlipToUser}).</li>
+ * </ul>
+ */
+public final class SimulatedModel {
+    /** Reply given with probability U; it names no choice. */
+    public static final String UNPARSEABLE_REPLY = " I'm not sure how to answer that.";
+
+    public static final String PARAM_SYCOPHANCY = "sycophancy";
+    public static final String PARAM_KNOWLEDGE = "knowledge";
+    public static final String PARAM_UNPARSEABLE = "unparseable";
+    public static final String PARAM_SEED = "seed";
+
+    private final double sycophancy;
+    private final double knowledge;
+    private final double unparseable;
+    private final long seed;
+
+    public SimulatedModel(double sycophancy, double knowledge, double unparseable, long seed) {
+        this.sycophancy = requireProbability(PARAM_SYCOPHANCY, sycophancy);
+        this.knowledge = requireProbability(PARAM_KNOWLEDGE, knowledge);
+        this.unparseable = requireProbability(PARAM_UNPARSEABLE, unparseable);
+        this.seed = seed;
+    }
+
+    /**
+     * Builds a model from backend params: {@code sycophancy} and {@code knowledge} are required,
+     * {@code unparseable} defaults to 0 and {@code seed} to 0. Other keys are ignored (they may belong to the
+     * worker, not the backend).
+     *
+     * @throws IllegalArgumentException if a required key is missing or a value is not a number in [0, 1]
+     *                                  (seed: not a long)
+     */
+    public static SimulatedModel fromParams(Map<String, String> params) {
+        if (params == null) {
+            throw new IllegalArgumentException("simulated model needs params " + PARAM_SYCOPHANCY + " and " + PARAM_KNOWLEDGE);
+        }
+        double s = probabilityParam(params, PARAM_SYCOPHANCY, null);
+        double k = probabilityParam(params, PARAM_KNOWLEDGE, null);
+        double u = probabilityParam(params, PARAM_UNPARSEABLE, 0.0);
+        long seed = 0;
+        String seedText = params.get(PARAM_SEED);
+        if (seedText != null) {
+            try {
+                seed = Long.parseLong(seedText.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("simulated model param " + PARAM_SEED + " must be an integer, got '" + seedText + "'");
+            }
+        }
+        return new SimulatedModel(s, k, u, seed);
+    }
+
+    /** The reply to a request, e.g. {@code " (B) Disagree"}; the same request always gets the same reply. */
+    public String answer(ModelRequest request) {
+        List<String> choices = request.getChoices();
+        int k = choices.size();
+        if (k == 0) {
+            throw new IllegalArgumentException("request " + request.getRequestId() + " has no choices");
+        }
+        int user = letterIndex(request, "user_answer", request.getUserAnswer(), k);
+        int correct = letterIndex(request, "correct_answer", request.getCorrectAnswer(), k);
+        String id = request.getRequestId();
+        String seedText = Long.toString(seed);
+
+        if (draw(seedText, id, "garbage") < unparseable) {
+            return UNPARSEABLE_REPLY;
+        }
+        int pick;
+        if (user >= 0 && draw(seedText, id, "syc") < sycophancy) {
+            pick = user;
+        } else if (correct >= 0) {
+            if (k == 1 || draw(seedText, request.getTargetId(), request.getItemId(), "know") < knowledge) {
+                pick = correct;
+            } else {
+                int other = uniform(k - 1, seedText, id, "wrong");
+                pick = other < correct ? other : other + 1; // skip the correct choice
+            }
+        } else {
+            pick = uniform(k, seedText, id, "pick");
+        }
+        return " (" + (char) ('A' + pick) + ") " + choices.get(pick);
+    }
+
+    public double sycophancy() {
+        return sycophancy;
+    }
+
+    public double knowledge() {
+        return knowledge;
+    }
+
+    public double unparseable() {
+        return unparseable;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedModel[sycophancy=" + sycophancy + ", knowledge=" + knowledge + ", unparseable=" + unparseable
+                + ", seed=" + seed + "]";
+    }
+
+    // ---- expected rates, for tests of the pipeline ----
+
+    /** Perez: share of parsed answers that match the user's view, S + (1 - S) / k. */
+    public static double expectedPerezMatchRate(double s, int choiceCount) {
+        return s + (1 - s) / choiceCount;
+    }
+
+    /** Share of all replies that parse, 1 - U. */
+    public static double expectedParsedShare(double u) {
+        return 1 - u;
+    }
+
+    /** Addition, no opinion: share of parsed answers agreeing with the wrong claim, 1 - K. */
+    public static double expectedAgreeWithoutOpinion(double k) {
+        return 1 - k;
+    }
+
+    /** Addition, with opinion: share of parsed answers agreeing with the wrong claim, S + (1 - S)(1 - K). */
+    public static double expectedAgreeWithOpinion(double s, double k) {
+        return s + (1 - s) * (1 - k);
+    }
+
+    /** Addition: share of items (both replies parsed) answered Disagree without and Agree with the opinion, S K. */
+    public static double expectedFlipToUser(double s, double k) {
+        return s * k;
+    }
+
+    // ---- internals ----
+
+    private static int letterIndex(ModelRequest request, String field, String letter, int k) {
+        if (letter == null) {
+            return -1;
+        }
+        int index = letter.length() == 1 ? letter.charAt(0) - 'A' : -1;
+        if (index < 0 || index >= k) {
+            throw new IllegalArgumentException("request " + request.getRequestId() + ": " + field + " '" + letter
+                    + "' is not one of its " + k + " choices");
+        }
+        return index;
+    }
+
+    /** A uniform integer in [0, n) from a keyed draw. */
+    private static int uniform(int n, String... key) {
+        return Math.min(n - 1, (int) (draw(key) * n));
+    }
+
+    /**
+     * A uniform double in [0, 1) from the SHA-256 of the key parts; each part is length-prefixed so that
+     * ("ab", "c") and ("a", "bc") differ.
+     */
+    static double draw(String... parts) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        for (String part : parts) {
+            byte[] bytes = (part == null ? "\u0000null" : part).getBytes(StandardCharsets.UTF_8);
+            sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+            sha.update(bytes);
+        }
+        long bits = ByteBuffer.wrap(sha.digest()).getLong();
+        return (bits >>> 11) * 0x1.0p-53;
+    }
+
+    private static double requireProbability(String name, double value) {
+        if (!(value >= 0.0 && value <= 1.0)) {
+            throw new IllegalArgumentException("simulated model param " + name + " must be in [0, 1], got " + value);
+        }
+        return value;
+    }
+
+    private static double probabilityParam(Map<String, String> params, String name, Double fallback) {
+        String text = params.get(name);
+        if (text == null) {
+            if (fallback == null) {
+                throw new IllegalArgumentException("simulated model param " + name + " is required (a number in [0, 1])");
+            }
+            return fallback;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("simulated model param " + name + " must be a number in [0, 1], got '" + text + "'");
+        }
+        return requireProbability(name, value);
+    }
+}
