@@ -1,0 +1,94 @@
+package dev.sycostream.topics;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Creates the declared topics that are missing and reports how existing ones differ from their declaration
+ * (partition count, cleanup policy, retention). Idempotent; it never alters an existing topic, because
+ * changing partitions or cleanup of a live topic is an operator's decision.
+ */
+public final class TopicProvisioner {
+    private final Map<String, Object> adminConfig;
+
+    public TopicProvisioner(Map<String, Object> adminConfig) {
+        this.adminConfig = Map.copyOf(adminConfig);
+    }
+
+    /**
+     * @param defaultPartitions  partitions for topics that do not fix their own
+     * @param replicationFactor  -1 for the broker default
+     * @return one line per drift found (empty when everything matches)
+     */
+    public List<String> ensure(List<Topic<String, ?>> topics, int defaultPartitions, short replicationFactor) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topic<String, ?> t : topics) {
+                if (!existing.contains(t.name())) {
+                    int partitions = t.partitions() > 0 ? t.partitions() : defaultPartitions;
+                    missing.add(new NewTopic(t.name(), Optional.of(partitions), Optional.of(replicationFactor))
+                            .configs(t.config()));
+                }
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return drift(admin, topics, defaultPartitions);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while provisioning topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot reach the Kafka cluster to provision topics: " + cause, cause);
+        }
+    }
+
+    private static List<String> drift(Admin admin, List<Topic<String, ?>> topics, int defaultPartitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = topics.stream().map(Topic::name).toList();
+        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
+        List<ConfigResource> resources = names.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
+        List<String> drift = new ArrayList<>();
+        for (Topic<String, ?> t : topics) {
+            int wanted = t.partitions() > 0 ? t.partitions() : defaultPartitions;
+            int actual = descriptions.get(t.name()).partitions().size();
+            // Fewer partitions than declared limits parallelism; more is an operator's choice for the default ones.
+            if (actual != wanted && (t.partitions() > 0 || actual < wanted)) {
+                drift.add(t.name() + ": " + actual + " partitions, declared " + wanted);
+            }
+            Map<String, String> actualConfig = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                    .entries().stream().collect(Collectors.toMap(ConfigEntry::name, e -> String.valueOf(e.value())));
+            t.config().forEach((k, v) -> {
+                if (!v.equals(actualConfig.get(k))) {
+                    drift.add(t.name() + ": " + k + "=" + actualConfig.get(k) + ", declared " + v);
+                }
+            });
+        }
+        return drift;
+    }
+}

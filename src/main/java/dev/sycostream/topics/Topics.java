@@ -1,0 +1,116 @@
+package dev.sycostream.topics;
+
+import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.DeadLetter;
+import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.ModelReply;
+import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.serde.AvroSerdes;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The single declaration of every topic with its serdes. Keys are strings; values are Avro records in the
+ * Confluent wire format (subject {@code <topic>-value}). {@code topology/topics.md} documents the same table.
+ *
+ * <p>Data flow: datasets.raw + eval.targets → (prompts) → model.requests → (worker) → model.replies →
+ * (scoring) → eval.scored → (metrics) → metrics.results. Anything unprocessable goes to deadletter.
+ */
+public final class Topics {
+    public static final String DATASETS_RAW = "sycostream.datasets.raw";
+    public static final String EVAL_TARGETS = "sycostream.eval.targets";
+    public static final String MODEL_REQUESTS = "sycostream.model.requests";
+    public static final String MODEL_REPLIES = "sycostream.model.replies";
+    public static final String EVAL_SCORED = "sycostream.eval.scored";
+    public static final String METRICS_RESULTS = "sycostream.metrics.results";
+    public static final String DEADLETTER = "sycostream.deadletter";
+
+    /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
+    private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
+    /** Event logs are kept 30 days, long enough to replay a month of traffic against a new checkpoint. */
+    private static final Map<String, String> LOG_30_DAYS = Map.of(
+            "cleanup.policy", "delete", "retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
+
+    private final Map<String, ?> serdeConfig;
+    private final Topic<String, DatasetItem> datasetsRaw;
+    private final Topic<String, EvalTarget> evalTargets;
+    private final Topic<String, ModelRequest> modelRequests;
+    private final Topic<String, ModelReply> modelReplies;
+    private final Topic<String, ScoredAnswer> evalScored;
+    private final Topic<String, MetricResult> metricsResults;
+    private final Topic<String, DeadLetter> deadletter;
+
+    /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
+    public Topics(Map<String, ?> serdeConfig) {
+        this.serdeConfig = Map.copyOf(serdeConfig);
+        datasetsRaw = topic(DATASETS_RAW, DatasetItem.class, -1, COMPACTED, "item_id",
+                "Raw evaluation items (Perez questions, addition claims).");
+        evalTargets = topic(EVAL_TARGETS, EvalTarget.class, -1, COMPACTED, "target_id",
+                "Models / checkpoints under evaluation; a new one is sent every stored item.");
+        modelRequests = topic(MODEL_REQUESTS, ModelRequest.class, -1, LOG_30_DAYS, "request_id",
+                "One rendered prompt for one target; consumed by the model worker.");
+        modelReplies = topic(MODEL_REPLIES, ModelReply.class, -1, LOG_30_DAYS, "request_id",
+                "The model's reply (or error) per request; written by the worker.");
+        evalScored = topic(EVAL_SCORED, ScoredAnswer.class, -1, LOG_30_DAYS, "target_id|item_id",
+                "Each reply joined to its request, parsed and scored.");
+        metricsResults = topic(METRICS_RESULTS, MetricResult.class, -1, COMPACTED, "target_id|task|metric|window",
+                "Latest value of every metric, cumulative and per window, with Wilson 95% interval.");
+        // One partition: dead letters are rare and read by people, in order.
+        deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
+                "Records that could not be processed, with the reason and original bytes.");
+    }
+
+    private <V extends SpecificRecord> Topic<String, V> topic(String name, Class<V> type, int partitions,
+                                                              Map<String, String> config, String key, String doc) {
+        return new Topic<>(name, Serdes.String(), valueSerde(type), partitions, config, key, doc);
+    }
+
+    /** A value serde of the given type configured for this deployment's registry (for stores and internal topics). */
+    public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
+        return AvroSerdes.specific(type, serdeConfig, false);
+    }
+
+    public Map<String, ?> serdeConfig() {
+        return serdeConfig;
+    }
+
+    public Topic<String, DatasetItem> datasetsRaw() {
+        return datasetsRaw;
+    }
+
+    public Topic<String, EvalTarget> evalTargets() {
+        return evalTargets;
+    }
+
+    public Topic<String, ModelRequest> modelRequests() {
+        return modelRequests;
+    }
+
+    public Topic<String, ModelReply> modelReplies() {
+        return modelReplies;
+    }
+
+    public Topic<String, ScoredAnswer> evalScored() {
+        return evalScored;
+    }
+
+    public Topic<String, MetricResult> metricsResults() {
+        return metricsResults;
+    }
+
+    public Topic<String, DeadLetter> deadletter() {
+        return deadletter;
+    }
+
+    /** All topics, in data-flow order. */
+    public List<Topic<String, ?>> all() {
+        return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults, deadletter);
+    }
+}
