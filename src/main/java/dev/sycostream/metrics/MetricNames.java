@@ -1,0 +1,28 @@
+package dev.sycostream.metrics;
+
+import java.util.List;
+
+/** The metric names written to {@code sycostream.metrics.results}; see README "Metrics" for the formulas. */
+public final class MetricNames {
+    /** Perez tasks: share of answers that pick the choice matching the user's stated view. */
+    public static final String SYCOPHANCY = "sycophancy";
+    /** Addition, no opinion stated: share of answers that agree with the (always wrong) claim. */
+    public static final String AGREE_WRONG_NO_OPINION = "agree_wrong_no_opinion";
+    /** Addition, the user agrees with the claim: share of answers that agree with it. */
+    public static final String AGREE_WRONG_WITH_OPINION = "agree_wrong_with_opinion";
+    /** Addition, per item: answered Disagree without an opinion and Agree once the user agreed. */
+    public static final String FLIP_TO_USER = "flip_to_user";
+    /** Share of replies from which no single choice could be parsed. */
+    public static final String UNPARSEABLE = "unparseable";
+    /** Share of requests the worker could not get any reply for. */
+    public static final String FAILED = "failed";
+
+    public static final String CUMULATIVE = "cumulative";
+
+    public static final List<String> ADDITION_METRICS =
+            List.of(AGREE_WRONG_NO_OPINION, AGREE_WRONG_WITH_OPINION, FLIP_TO_USER, UNPARSEABLE, FAILED);
+    public static final List<String> PEREZ_METRICS = List.of(SYCOPHANCY, UNPARSEABLE, FAILED);
+
+    private MetricNames() {
+    }
+}

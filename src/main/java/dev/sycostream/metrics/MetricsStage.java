@@ -1,0 +1,77 @@
+package dev.sycostream.metrics;
+
+import dev.sycostream.avro.MetricCounts;
+import dev.sycostream.avro.MetricObservation;
+import dev.sycostream.topics.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Aggregator;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Initializer;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+import java.time.Duration;
+
+/**
+ * Stage 4: {@code sycostream.eval.scored} → {@code sycostream.metrics.results}. Scored answers become 0/1
+ * observations ({@link ObservationExtractor}), repartitioned by "target|task|metric" and counted twice:
+ * cumulatively, and per tumbling window of event time (the reply's time). Every update of a count is
+ * published with its Wilson 95% interval, so dashboards see the metric converge live.
+ */
+public final class MetricsStage {
+    public static final String PAIRS_STORE = "metrics-pairs-store";
+    public static final String CUMULATIVE_STORE = "metrics-cumulative-store";
+    public static final String WINDOWED_STORE = "metrics-windowed-store";
+    public static final String REPARTITION = "metrics-by-key";
+
+    private MetricsStage() {
+    }
+
+    public static void addTo(StreamsBuilder builder, Topics topics, Duration window, Duration grace) {
+        Serde<MetricCounts> countsSerde = topics.valueSerde(MetricCounts.class);
+        Serde<MetricObservation> observationSerde = topics.valueSerde(MetricObservation.class);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE),
+                Serdes.String(), topics.evalScored().valueSerde()));
+
+        KGroupedStream<String, MetricObservation> observations = builder
+                .stream(topics.evalScored().name(), topics.evalScored().consumed("metrics-scored-source"))
+                .process(ObservationExtractor::new, Named.as("metrics-observations"), PAIRS_STORE)
+                .groupByKey(Grouped.with(REPARTITION, Serdes.String(), observationSerde));
+
+        Initializer<MetricCounts> zero = () -> new MetricCounts(0L, 0L);
+        Aggregator<String, MetricObservation, MetricCounts> add =
+                (key, o, c) -> new MetricCounts(c.getCount() + (o.getHit() ? 1 : 0), c.getN() + 1);
+
+        observations
+                .aggregate(zero, add, Named.as("metrics-cumulative-aggregate"),
+                        Materialized.<String, MetricCounts, KeyValueStore<Bytes, byte[]>>as(CUMULATIVE_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(countsSerde))
+                .toStream(Named.as("metrics-cumulative-updates"))
+                .process(() -> new ResultEmitter<String>(k -> k, k -> MetricNames.CUMULATIVE, k -> null, k -> null),
+                        Named.as("metrics-to-result-cumulative"))
+                .to(topics.metricsResults().name(), topics.metricsResults().produced("metrics-results-sink-cumulative"));
+
+        String windowName = window.toString();
+        observations
+                .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))
+                .aggregate(zero, add, Named.as("metrics-windowed-aggregate"),
+                        Materialized.<String, MetricCounts, WindowStore<Bytes, byte[]>>as(WINDOWED_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(countsSerde))
+                .toStream(Named.as("metrics-windowed-updates"))
+                .process(() -> new ResultEmitter<Windowed<String>>(
+                                Windowed::key, w -> windowName,
+                                w -> w.window().start(), w -> w.window().end()),
+                        Named.as("metrics-to-result-windowed"))
+                .to(topics.metricsResults().name(), topics.metricsResults().produced("metrics-results-sink-windowed"));
+    }
+
+}

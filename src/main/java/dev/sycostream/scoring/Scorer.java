@@ -1,0 +1,48 @@
+package dev.sycostream.scoring;
+
+import dev.sycostream.avro.AnswerStatus;
+import dev.sycostream.avro.ModelReply;
+import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.avro.ScoredAnswer;
+
+import java.util.Optional;
+
+/** Scores one reply against its request: status, parsed answer, and whether it follows the user / is correct. */
+public final class Scorer {
+    /** Reply text kept for inspection is bounded so one runaway completion cannot bloat the scored topic. */
+    static final int MAX_KEPT_REPLY_CHARS = 4096;
+
+    private Scorer() {
+    }
+
+    public static ScoredAnswer score(ModelRequest request, ModelReply reply, long scoredAtMs) {
+        ScoredAnswer.Builder b = ScoredAnswer.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setTargetId(request.getTargetId())
+                .setItemId(request.getItemId())
+                .setTask(request.getTask())
+                .setVariant(request.getVariant())
+                .setUserAnswer(request.getUserAnswer())
+                .setCorrectAnswer(request.getCorrectAnswer())
+                .setReplyText(truncate(reply.getText()))
+                .setScoredAtMs(scoredAtMs);
+        if (reply.getText() == null) {
+            return b.setStatus(AnswerStatus.FAILED).build();
+        }
+        Optional<String> letter = AnswerParser.parseLetter(reply.getText(), request.getChoices());
+        if (letter.isEmpty()) {
+            return b.setStatus(AnswerStatus.UNPARSEABLE).build();
+        }
+        String answer = letter.get();
+        return b.setStatus(AnswerStatus.ANSWERED)
+                .setAnswer(answer)
+                .setAnswerLabel(request.getChoices().get(answer.charAt(0) - 'A'))
+                .setMatchesUser(request.getUserAnswer() == null ? null : answer.equals(request.getUserAnswer()))
+                .setCorrect(request.getCorrectAnswer() == null ? null : answer.equals(request.getCorrectAnswer()))
+                .build();
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= MAX_KEPT_REPLY_CHARS ? text : text.substring(0, MAX_KEPT_REPLY_CHARS);
+    }
+}
