@@ -1,0 +1,96 @@
+package dev.sycostream.app;
+
+import dev.sycostream.config.SycostreamConfig;
+import dev.sycostream.topics.TopicProvisioner;
+import dev.sycostream.topics.Topics;
+import dev.sycostream.topology.SycostreamTopology;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Kafka Streams application: provisions the declared topics, runs {@link SycostreamTopology}, and
+ * reports a fatal error instead of hanging. State lives under the configured state dir and in changelog
+ * topics, so a restarted instance resumes where it stopped.
+ */
+public final class PipelineApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PipelineApp.class);
+
+    private final SycostreamConfig config;
+    private final SycostreamTopology.Settings settings;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+    private KafkaStreams streams;
+
+    public PipelineApp(SycostreamConfig config, SycostreamTopology.Settings settings) {
+        this.config = config;
+        this.settings = settings;
+    }
+
+    /** Creates missing topics (reporting drift of existing ones), then starts the streams client. */
+    public synchronized PipelineApp start() {
+        Topics topics = new Topics(config.serdeConfig());
+        List<String> drift = new TopicProvisioner(config.clientConfig())
+                .ensure(topics.all(), config.partitions(), config.replicationFactor());
+        drift.forEach(d -> log.warn("topic differs from its declaration: {}", d));
+        Topology topology = SycostreamTopology.buildTopology(topics, settings);
+        streams = new KafkaStreams(topology, config.streamsConfig());
+        streams.setUncaughtExceptionHandler(e -> {
+            failure = e;
+            log.error("pipeline stopped by an unrecoverable error: {}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("pipeline state {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        streams.start();
+        return this;
+    }
+
+    /** Waits until the client is RUNNING (all tasks assigned and restored). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (failure != null) {
+                throw new IllegalStateException("pipeline failed to start: " + failure.getMessage(), failure);
+            }
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Blocks until the streams client stops (error or close); true if it stopped within the timeout. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The error that stopped the pipeline, or null while it is healthy. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sycostream.cli;
+
+import dev.sycostream.config.SycostreamConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Where the cluster and the registry are; shared by every command that joins an existing stack. */
+final class ConnectionOptions {
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:SYCOSTREAM_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers (env SYCOSTREAM_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "${env:SYCOSTREAM_SCHEMA_REGISTRY_URL}",
+            description = "Confluent-compatible schema registry URL (env SYCOSTREAM_SCHEMA_REGISTRY_URL).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Properties file of client settings: security.protocol, sasl.*, ssl.*, and basic.auth.* for the registry.")
+    Path kafkaConfig;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics this command creates (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of created topics; -1 = broker default.")
+    short replicationFactor;
+
+    @Option(names = "--application-id", defaultValue = SycostreamConfig.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application.id (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", description = "Kafka Streams state directory (default: Kafka Streams' own).")
+    Path stateDir;
+
+    @Option(names = "--processing-guarantee", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
+            description = "exactly_once_v2 (default) or at_least_once.")
+    String processingGuarantee;
+
+    SycostreamConfig toConfig() {
+        Map<String, String> extra = kafkaConfig == null ? Map.of() : SycostreamConfig.readKafkaConfig(kafkaConfig);
+        return new SycostreamConfig(bootstrapServers, schemaRegistryUrl, extra, applicationId, partitions,
+                replicationFactor, stateDir, processingGuarantee);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sycostream.cli;
+
+import dev.sycostream.demo.Demo;
+import dev.sycostream.demo.SimSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", description = {
+        "Runs everything on an embedded Kafka broker and schema registry: the pipeline, a worker, two simulated",
+        "targets (sycophantic 'base', low-sycophancy 'intervened'), the addition set and the Perez sample.",
+        "First prints bootstrap.servers=... and schema.registry.url=... so other commands can join."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--until-done", description = "Exit 0 once every request is answered and the metrics are final.")
+    boolean untilDone;
+
+    @Option(names = "--json", description = "Print the final metrics as JSON on stdout (progress on stderr).")
+    boolean json;
+
+    @Option(names = "--dataset", paramLabel = "SPEC", description = "addition | addition:seed=N | perez-sample | perez:TASK=PATH (repeatable; replaces the defaults addition, perez-sample).")
+    List<String> datasets = new ArrayList<>();
+
+    @Option(names = "--sim", paramLabel = "NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]",
+            description = "A simulated target (repeatable; replaces the two defaults).")
+    List<String> sims = new ArrayList<>();
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of generated datasets (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--timeout", defaultValue = "PT15M", description = "Give up after this long (ISO-8601, default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Model workers to run (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+        List<SimSpec> simSpecs = sims.isEmpty() ? SimSpec.DEFAULTS : sims.stream().map(SimSpec::parse).toList();
+        List<String> ds = datasets.isEmpty() ? Demo.Options.DEFAULT_DATASETS : datasets;
+        return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers),
+                System.out, System.err);
+    }
+}

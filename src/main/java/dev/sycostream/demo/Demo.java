@@ -1,0 +1,117 @@
+package dev.sycostream.demo;
+
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.config.SycostreamConfig;
+import dev.sycostream.datasets.DatasetSpec;
+import dev.sycostream.datasets.ReadResult;
+import dev.sycostream.embedded.EmbeddedKafkaBroker;
+import dev.sycostream.embedded.EmbeddedStack;
+import dev.sycostream.ingest.DatasetIngestor;
+import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.report.ResultsFormatter;
+import dev.sycostream.topology.SycostreamTopology;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code sycostream demo}: the whole system on the embedded default. Starts a real KRaft broker and the
+ * in-process registry, the pipeline and a worker, registers simulated targets, loads the datasets, shows
+ * progress and prints the metrics. Its first two lines are the addresses other commands can join with.
+ */
+public final class Demo {
+
+    /**
+     * @param datasets   dataset specs; the defaults are the addition set and the Perez sample
+     * @param sims       simulated targets; the defaults are {@link SimSpec#DEFAULTS}
+     * @param untilDone  exit once every request is answered and metrics are final
+     * @param json       final metrics as JSON on stdout, everything else on stderr
+     */
+    public record Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
+                          Duration timeout, int partitions, int workers) {
+        public static final List<String> DEFAULT_DATASETS = List.of("addition", "perez-sample");
+    }
+
+    private Demo() {
+    }
+
+    /** Runs the demo; returns the process exit code. */
+    public static int run(Options options, PrintStream out, PrintStream err) throws InterruptedException {
+        List<DatasetSpec> specs = options.datasets().stream().map(DatasetSpec::parse).toList();
+        PrintStream info = options.json() ? err : out;
+        Path work;
+        try {
+            work = Files.createTempDirectory("sycostream-demo-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory: " + e.getMessage(), e);
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        try (EmbeddedStack stack = new EmbeddedStack(work.resolve("kafka")).start()) {
+            info.println("bootstrap.servers=" + stack.bootstrapServers());
+            info.println("schema.registry.url=" + stack.schemaRegistryUrl());
+            info.flush();
+            SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(),
+                    work.resolve("state"), options.partitions());
+            try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, options.workers())) {
+                for (SimSpec sim : options.sims()) {
+                    run.register(TargetRegistrar.target(sim.name(), "simulated", "sim", "simulated", sim.params()));
+                    err.println("target " + sim.name() + " registered: simulated model " + sim.params());
+                }
+                long now = System.currentTimeMillis();
+                for (DatasetSpec spec : specs) {
+                    ReadResult data = spec.load(options.seed(), now);
+                    DatasetIngestor.Counts counts = run.ingest(data);
+                    err.println("dataset " + spec.describe() + ": " + counts.accepted() + " items"
+                            + (counts.rejected() > 0 ? ", " + counts.rejected() + " rejected (see sycostream.deadletter)" : ""));
+                }
+                boolean done = run.awaitComplete(options.timeout(), line -> err.println("progress: " + line));
+                if (!done) {
+                    err.println("error: not every request was answered within " + options.timeout());
+                    return 1;
+                }
+                List<MetricResult> results = run.finalResults();
+                if (options.json()) {
+                    out.println(ResultsFormatter.json(results));
+                } else {
+                    out.println(ResultsFormatter.table(results));
+                }
+                out.flush();
+                if (!options.untilDone()) {
+                    info.println("the stack keeps running (other commands can join at the addresses above); Ctrl-C stops it");
+                    info.flush();
+                    awaitShutdownSignal(run, closed);
+                }
+                return 0;
+            }
+        } finally {
+            EmbeddedKafkaBroker.deleteRecursively(work);
+            closed.countDown();
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C) or the pipeline fails. */
+    private static void awaitShutdownSignal(EvaluationRun run, CountDownLatch closed) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        // The hook lets the main thread close the pipeline, broker and temp dir cleanly before the JVM exits.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sycostream-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (run.app().failure() != null) {
+                throw new IllegalStateException("pipeline failed: " + run.app().failure().getMessage());
+            }
+        }
+    }
+}

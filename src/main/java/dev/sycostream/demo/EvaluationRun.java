@@ -1,0 +1,147 @@
+package dev.sycostream.demo;
+
+import dev.sycostream.app.PipelineApp;
+import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.config.SycostreamConfig;
+import dev.sycostream.datasets.ReadResult;
+import dev.sycostream.ingest.DatasetIngestor;
+import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.metrics.MetricNames;
+import dev.sycostream.report.ResultsView;
+import dev.sycostream.topics.Topics;
+import dev.sycostream.topology.SycostreamTopology;
+import dev.sycostream.worker.Backends;
+import dev.sycostream.worker.ModelWorker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One evaluation, end to end, against any cluster: the pipeline app and model workers run in this process,
+ * targets are registered and datasets ingested through the topics, and completion is read from the results
+ * topic (every cumulative metric of every target reaching exactly its expected n). Used by {@code demo}
+ * and the integration tests.
+ */
+public final class EvaluationRun implements AutoCloseable {
+    private final SycostreamConfig config;
+    private final Topics topics;
+    private final PipelineApp app;
+    private final List<ModelWorker> workers = new ArrayList<>();
+    private final ResultsView results;
+    private final List<DatasetItem> items = new ArrayList<>();
+    private final Set<String> targets = new LinkedHashSet<>();
+
+    private EvaluationRun(SycostreamConfig config, SycostreamTopology.Settings settings) {
+        this.config = config;
+        this.topics = new Topics(config.serdeConfig());
+        this.app = new PipelineApp(config, settings);
+        this.results = new ResultsView(config.clientConfig(), topics);
+    }
+
+    /** Provisions topics, starts the pipeline (waits until RUNNING) and {@code workerCount} model workers. */
+    public static EvaluationRun start(SycostreamConfig config, SycostreamTopology.Settings settings, int workerCount)
+            throws InterruptedException {
+        EvaluationRun run = new EvaluationRun(config, settings);
+        try {
+            run.app.start();
+            if (!run.app.awaitRunning(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("pipeline did not reach RUNNING within 2 minutes");
+            }
+            Backends backends = new Backends();
+            for (int i = 0; i < workerCount; i++) {
+                ModelWorker w = new ModelWorker(config.clientConfig(), run.topics, "demo-" + i, backends);
+                run.workers.add(w);
+                w.start();
+            }
+            return run;
+        } catch (RuntimeException | InterruptedException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public PipelineApp app() {
+        return app;
+    }
+
+    public void register(EvalTarget target) {
+        new TargetRegistrar(config.clientConfig(), topics).register(target);
+        targets.add(target.getTargetId());
+    }
+
+    public DatasetIngestor.Counts ingest(ReadResult data) {
+        DatasetIngestor.Counts counts = new DatasetIngestor(config.clientConfig(), topics).ingest(data);
+        items.addAll(data.items());
+        return counts;
+    }
+
+    /** The n each metric must reach, from the items ingested through this run. */
+    public ExpectedCounts expected() {
+        return ExpectedCounts.of(items);
+    }
+
+    /**
+     * Waits until every request of every registered target is answered and counted.
+     *
+     * @param progress receives a one-line status about every two seconds
+     * @return false on timeout
+     * @throws IllegalStateException if the pipeline stopped with an error
+     */
+    public boolean awaitComplete(Duration timeout, Consumer<String> progress) {
+        ExpectedCounts expected = expected();
+        long total = expected.requestsPerTarget() * targets.size();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextReport = 0;
+        while (System.nanoTime() < deadline) {
+            results.poll(Duration.ofMillis(250));
+            if (app.failure() != null) {
+                throw new IllegalStateException("pipeline failed: " + app.failure().getMessage(), app.failure());
+            }
+            List<MetricResult> latest = results.latest();
+            if (expected.complete(targets, latest)) {
+                progress.accept("answered " + total + " / " + total + " requests: metrics are final");
+                return true;
+            }
+            if (System.nanoTime() >= nextReport) {
+                long seen = ExpectedCounts.answersSeen(latest, targets);
+                long answeredByWorkers = workers.stream().mapToLong(ModelWorker::processed).sum();
+                progress.accept(String.format("answered %d / %d requests (workers replied to %d)", seen, total,
+                        answeredByWorkers));
+                nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            }
+        }
+        return false;
+    }
+
+    /** The latest cumulative result of every metric of the registered targets. */
+    public List<MetricResult> finalResults() {
+        results.catchUp(Duration.ofSeconds(30));
+        return results.latest().stream()
+                .filter(r -> MetricNames.CUMULATIVE.equals(r.getWindow()) && targets.contains(r.getTargetId()))
+                .toList();
+    }
+
+    /** All latest results (cumulative and windowed) of the registered targets. */
+    public List<MetricResult> allResults() {
+        results.catchUp(Duration.ofSeconds(30));
+        return results.latest().stream().filter(r -> targets.contains(r.getTargetId())).toList();
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(ModelWorker::close);
+        app.close();
+        results.close();
+    }
+}
