@@ -190,6 +190,39 @@ class ModelWorkerIT {
     }
 
     @Test
+    void aFencedWorkerStopsAndItsSuccessorAnswersTheRequestOnce() throws Exception {
+        ModelRequest before = request("fence-1", "base", "simulated", TARGET_A, 1);
+        ModelRequest after = request("fence-2", "base", "simulated", TARGET_A, 2);
+        cluster.send(cluster.topics().modelRequests(), List.of(Map.entry(before.getRequestId(), before)));
+        ModelWorker old = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-fence", new Backends()).start();
+        try {
+            assertThat(replies("fence-1", 1)).hasSize(1);
+
+            // A newer incarnation with the same transactional id: from now on the old producer is a zombie.
+            Map<String, Object> config = cluster.clientConfig();
+            config.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sycostream-worker-it-fence");
+            try (var zombieKiller = new org.apache.kafka.clients.producer.KafkaProducer<>(config,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                zombieKiller.initTransactions();
+            }
+            cluster.send(cluster.topics().modelRequests(), List.of(Map.entry(after.getRequestId(), after)));
+
+            assertThat(await(() -> !old.isRunning(), TIMEOUT)).as("the fenced worker stops by itself").isTrue();
+            assertThat(old.failure()).get().isInstanceOf(org.apache.kafka.common.errors.ProducerFencedException.class);
+        } finally {
+            old.close();
+        }
+        try (ModelWorker successor = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-fence", new Backends()).start()) {
+            List<ConsumerRecord<String, ModelReply>> replies = replies("fence-", 2);
+            assertThat(replies).as("the zombie's aborted work is invisible; each request answered once")
+                    .extracting(ConsumerRecord::key).containsExactlyInAnyOrder("fence-1", "fence-2");
+            ModelReply second = replies.stream().filter(r -> r.key().equals("fence-2")).findFirst().orElseThrow().value();
+            assertThat(second.getText()).isEqualTo(SimulatedModel.fromParams(TARGET_A).answer(after));
+        }
+    }
+
+    @Test
     void closeStopsTheLoopAndAWorkerThatNeverStartedClosesCleanly() throws Exception {
         ModelWorker idle = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-idle", new Backends());
         idle.close();
