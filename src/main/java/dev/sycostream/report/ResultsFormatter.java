@@ -1,0 +1,93 @@
+package dev.sycostream.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sycostream.avro.MetricResult;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders metric results for people (an aligned table) and for programs (JSON). */
+public final class ResultsFormatter {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> HEADERS = List.of("target", "task", "metric", "window", "count", "n", "rate", "95% CI");
+    /** Numeric columns are right-aligned so digits line up. */
+    private static final boolean[] RIGHT = {false, false, false, false, true, true, true, false};
+
+    private ResultsFormatter() {
+    }
+
+    /**
+     * A JSON array with one object per result and exactly the fields
+     * {@code target, task, metric, window, count, n, rate, ci_low, ci_high}, in that order. Numbers are written
+     * at full precision: rounding is the reader's choice.
+     */
+    public static String json(List<MetricResult> results) {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (MetricResult r : results) {
+            ObjectNode o = array.addObject();
+            o.put("target", r.getTargetId());
+            o.put("task", r.getTask());
+            o.put("metric", r.getMetric());
+            o.put("window", r.getWindow());
+            o.put("count", r.getCount());
+            o.put("n", r.getN());
+            o.put("rate", r.getRate());
+            o.put("ci_low", r.getCiLow());
+            o.put("ci_high", r.getCiHigh());
+        }
+        try {
+            return MAPPER.writeValueAsString(array);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write metric results as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A plain-text table with columns target, task, metric, window, count, n, rate, 95% CI; rates and bounds to
+     * 3 decimals. A windowed row shows its window as {@code PT1M@<start instant>} so the rows of successive
+     * windows of one metric can be told apart. Lines end with '\n'; no trailing spaces.
+     */
+    public static String table(List<MetricResult> results) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADERS);
+        for (MetricResult r : results) {
+            rows.add(List.of(r.getTargetId(), r.getTask(), r.getMetric(), window(r), Long.toString(r.getCount()),
+                    Long.toString(r.getN()), decimal(r.getRate()),
+                    "[" + decimal(r.getCiLow()) + ", " + decimal(r.getCiHigh()) + "]"));
+        }
+        int[] widths = new int[HEADERS.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                if (i > 0) {
+                    line.append("  ");
+                }
+                String cell = row.get(i);
+                String pad = " ".repeat(widths[i] - cell.length());
+                line.append(RIGHT[i] ? pad + cell : cell + pad);
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String window(MetricResult r) {
+        return r.getWindowStartMs() == null ? r.getWindow()
+                : r.getWindow() + "@" + Instant.ofEpochMilli(r.getWindowStartMs());
+    }
+
+    private static String decimal(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+}
