@@ -31,14 +31,15 @@ final class IngestCommand implements Callable<Integer> {
         var config = connection.toConfig();
         Topics topics = new Topics(config.serdeConfig());
         new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
-        DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics);
         long accepted = 0;
+        try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
         for (DatasetSpec spec : parsed) {
             ReadResult data = spec.load(seed, System.currentTimeMillis());
             DatasetIngestor.Counts c = ingestor.ingest(data);
             accepted += c.accepted();
             System.out.println(spec.describe() + ": " + c.accepted() + " items, " + c.rejected() + " rejected");
             data.rejected().stream().limit(10).forEach(r -> System.err.println("  rejected " + r.source() + ": " + r.reason()));
+        }
         }
         // Rejected lines are reported and dead-lettered; only a run that accepted nothing is a failure.
         return accepted > 0 ? 0 : 1;

@@ -47,7 +47,9 @@ final class TargetCommand implements Runnable {
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, params);
             target.setActive(!inactive);
-            new TargetRegistrar(config.clientConfig(), topics).register(target);
+            try (TargetRegistrar registrar = new TargetRegistrar(config.clientConfig(), topics)) {
+                registrar.register(target);
+            }
             System.out.println("registered target " + target.getTargetId());
             return 0;
         }

@@ -76,12 +76,17 @@ public final class EvaluationRun implements AutoCloseable {
     }
 
     public void register(EvalTarget target) {
-        new TargetRegistrar(config.clientConfig(), topics).register(target);
+        try (TargetRegistrar registrar = new TargetRegistrar(config.clientConfig(), topics)) {
+            registrar.register(target);
+        }
         targets.add(target.getTargetId());
     }
 
     public DatasetIngestor.Counts ingest(ReadResult data) {
-        DatasetIngestor.Counts counts = new DatasetIngestor(config.clientConfig(), topics).ingest(data);
+        DatasetIngestor.Counts counts;
+        try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
+            counts = ingestor.ingest(data);
+        }
         items.addAll(data.items());
         return counts;
     }

@@ -34,7 +34,7 @@ public final class RequestFanoutStage {
                                 Serdes.String(), topics.evalTargets().valueSerde())
                         .withLoggingDisabled(), // a global store is restored from its source topic
                 topics.evalTargets().name(),
-                topics.evalTargets().consumed("prompts-targets-source"),
+                topics.evalTargets().consumed("prompts-targets"),
                 () -> new TargetsStoreUpdater(TARGETS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
                 Serdes.String(), topics.datasetsRaw().valueSerde()));

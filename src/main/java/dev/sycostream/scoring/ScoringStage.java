@@ -30,11 +30,11 @@ public final class ScoringStage {
                 Serdes.String(), Serdes.Long()));
 
         KTable<String, ModelRequest> requests = builder.table(topics.modelRequests().name(),
-                topics.modelRequests().consumed("scoring-requests-source"),
+                topics.modelRequests().consumed("scoring-requests"),
                 Materialized.<String, ModelRequest, KeyValueStore<Bytes, byte[]>>as(REQUESTS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.modelRequests().valueSerde()));
         KTable<String, ModelReply> replies = builder.table(topics.modelReplies().name(),
-                topics.modelReplies().consumed("scoring-replies-source"),
+                topics.modelReplies().consumed("scoring-replies"),
                 Materialized.<String, ModelReply, KeyValueStore<Bytes, byte[]>>as(REPLIES_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.modelReplies().valueSerde()));
 
