@@ -26,8 +26,13 @@ public final class PipelineApp implements AutoCloseable {
     private final SycostreamConfig config;
     private final SycostreamTopology.Settings settings;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Restarts after a recoverable global-thread error, see {@link #recoverable}. */
+    private static final int MAX_RESTARTS = 3;
     private volatile Throwable failure;
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
+    private volatile boolean closing;
+    private int restarts;
+    private Topology topology;
 
     public PipelineApp(SycostreamConfig config, SycostreamTopology.Settings settings) {
         this.config = config;
@@ -40,21 +45,57 @@ public final class PipelineApp implements AutoCloseable {
         List<String> drift = new TopicProvisioner(config.clientConfig())
                 .ensure(topics.all(), config.partitions(), config.replicationFactor());
         drift.forEach(d -> log.warn("topic differs from its declaration: {}", d));
-        Topology topology = SycostreamTopology.buildTopology(topics, settings);
-        streams = new KafkaStreams(topology, config.streamsConfig());
-        streams.setUncaughtExceptionHandler(e -> {
-            failure = e;
-            log.error("pipeline stopped by an unrecoverable error: {}", e.toString(), e);
+        topology = SycostreamTopology.buildTopology(topics, settings);
+        launch();
+        return this;
+    }
+
+    private synchronized void launch() {
+        KafkaStreams client = new KafkaStreams(topology, config.streamsConfig());
+        client.setUncaughtExceptionHandler(e -> {
+            if (recoverable(e) && restarts < MAX_RESTARTS && !closing) {
+                restarts++;
+                log.warn("global state thread failed ({}); its local state was wiped, restarting the pipeline ({}/{})",
+                        e.getCause() == null ? e : e.getCause(), restarts, MAX_RESTARTS);
+                Thread restart = new Thread(() -> restart(client), "sycostream-pipeline-restart");
+                restart.start();
+            } else {
+                failure = e;
+                log.error("pipeline stopped by an unrecoverable error: {}", e.toString(), e);
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams.setStateListener((now, before) -> {
+        client.setStateListener((now, before) -> {
             log.info("pipeline state {} -> {}", before, now);
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            if ((now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) && client == streams
+                    && (failure != null || closing)) {
                 stopped.countDown();
             }
         });
-        streams.start();
-        return this;
+        streams = client;
+        client.start();
+    }
+
+    /**
+     * The global thread fails on an invalid offset of the targets topic (seen on freshly created topics); Kafka
+     * Streams wipes the global store in that case and documents that a restart recovers, so we restart.
+     */
+    private static boolean recoverable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.clients.consumer.InvalidOffsetException) {
+                return String.valueOf(e.getMessage()).contains("global state");
+            }
+        }
+        return false;
+    }
+
+    private void restart(KafkaStreams failed) {
+        failed.close(Duration.ofSeconds(30));
+        synchronized (this) {
+            if (!closing) {
+                launch();
+            }
+        }
     }
 
     /** Waits until the client is RUNNING (all tasks assigned and restored). */
@@ -64,7 +105,8 @@ public final class PipelineApp implements AutoCloseable {
             if (failure != null) {
                 throw new IllegalStateException("pipeline failed to start: " + failure.getMessage(), failure);
             }
-            if (streams.state() == KafkaStreams.State.RUNNING) {
+            KafkaStreams current = streams;
+            if (current != null && current.state() == KafkaStreams.State.RUNNING) {
                 return true;
             }
             Thread.sleep(50);
@@ -87,10 +129,15 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
-            streams = null;
+    public void close() {
+        KafkaStreams current;
+        synchronized (this) {
+            closing = true;
+            current = streams;
         }
+        if (current != null) {
+            current.close(Duration.ofSeconds(30));
+        }
+        stopped.countDown();
     }
 }

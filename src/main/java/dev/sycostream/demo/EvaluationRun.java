@@ -34,7 +34,7 @@ public final class EvaluationRun implements AutoCloseable {
     private final Topics topics;
     private final PipelineApp app;
     private final List<ModelWorker> workers = new ArrayList<>();
-    private final ResultsView results;
+    private ResultsView results;
     private final List<DatasetItem> items = new ArrayList<>();
     private final Set<String> targets = new LinkedHashSet<>();
 
@@ -42,7 +42,6 @@ public final class EvaluationRun implements AutoCloseable {
         this.config = config;
         this.topics = new Topics(config.serdeConfig());
         this.app = new PipelineApp(config, settings);
-        this.results = new ResultsView(config.clientConfig(), topics);
     }
 
     /** Provisions topics, starts the pipeline (waits until RUNNING) and {@code workerCount} model workers. */
@@ -50,7 +49,8 @@ public final class EvaluationRun implements AutoCloseable {
             throws InterruptedException {
         EvaluationRun run = new EvaluationRun(config, settings);
         try {
-            run.app.start();
+            run.app.start(); // provisions the topics first
+            run.results = new ResultsView(config.clientConfig(), run.topics);
             if (!run.app.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("pipeline did not reach RUNNING within 2 minutes");
             }
@@ -147,6 +147,8 @@ public final class EvaluationRun implements AutoCloseable {
     public void close() {
         workers.forEach(ModelWorker::close);
         app.close();
-        results.close();
+        if (results != null) {
+            results.close();
+        }
     }
 }

@@ -56,6 +56,9 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            if (!missing.isEmpty()) {
+                awaitReady(admin, missing.stream().map(NewTopic::name).toList());
+            }
             return drift(admin, topics, defaultPartitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -63,6 +66,42 @@ public final class TopicProvisioner {
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("cannot reach the Kafka cluster to provision topics: " + cause, cause);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader and answers offset queries: clients that
+     * start right after creation (a global store restoring from an empty topic) otherwise see transient
+     * out-of-range offsets.
+     */
+    private static void awaitReady(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                Map<String, TopicDescription> d = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                boolean leaders = true;
+                for (TopicDescription td : d.values()) {
+                    for (var p : td.partitions()) {
+                        leaders &= p.leader() != null && !p.leader().isEmpty();
+                        latest.put(new org.apache.kafka.common.TopicPartition(td.name(), p.partition()),
+                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    }
+                }
+                if (leaders) {
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("new topics " + names + " did not get partition leaders within 60 s");
+            }
+            Thread.sleep(100);
         }
     }
 
