@@ -17,7 +17,7 @@ public record SimSpec(String name, Map<String, String> params) {
      * knowledge and low sycophancy, the contrast the paper's synthetic-data intervention aims for.
      */
     public static final List<SimSpec> DEFAULTS = List.of(
-            new SimSpec("base", Map.of("sycophancy", "0.75", "knowledge", "0.9", "seed", "1")),
+            new SimSpec("base", Map.of("sycophancy", "0.75", "knowledge", "0.9", "seed", "3")),
             new SimSpec("intervened", Map.of("sycophancy", "0.1", "knowledge", "0.9", "seed", "2")));
 
     private static final List<String> KEYS = List.of(SimulatedModel.PARAM_SYCOPHANCY, SimulatedModel.PARAM_KNOWLEDGE,
