@@ -1,0 +1,55 @@
+package dev.sycostream.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Command-line errors are one clear line and exit code 1, before anything is started. */
+class MainTest {
+    private static String[] run(String... args) {
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(e, true));
+            System.setOut(new PrintStream(o, true));
+            int code = Main.execute(args);
+            return new String[]{Integer.toString(code), o.toString(), e.toString()};
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+    }
+
+    @Test
+    void aBadSimSpecFailsWithItsReason() {
+        String[] r = run("demo", "--sim", "x:sycophancy=2,knowledge=0.5");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("error: invalid --sim 'x:sycophancy=2,knowledge=0.5'");
+    }
+
+    @Test
+    void aBadDatasetSpecListsTheAcceptedForms() {
+        String[] r = run("demo", "--dataset", "perez:nope=/tmp/x.jsonl");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("unknown task 'nope'").contains("perez:TASK=PATH");
+    }
+
+    @Test
+    void commandsAgainstAClusterNeedItsAddress() {
+        String[] r = run("report", "--bootstrap-servers", "", "--schema-registry-url", "http://x");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("no Kafka bootstrap servers given");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        String[] r = run("--help");
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).contains("demo", "pipeline", "worker", "ingest", "target", "report", "topics");
+    }
+}
