@@ -16,7 +16,28 @@ public final class Tasks {
     /** The three Perez et al. tasks, in a fixed order. */
     public static final List<String> PEREZ_TASKS = List.of(NLP_SURVEY, PHILPAPERS, POLITICAL_TYPOLOGY);
 
+    /** Synthetic intervention candidates (fine-tuning data, filtered through the model): "synthetic:DATASET". */
+    public static final String SYNTHETIC_PREFIX = "synthetic:";
+    /** Held-out synthetic examples, evaluated like the other tasks and never exported: "synthetic_heldout:DATASET". */
+    public static final String SYNTHETIC_HELDOUT_PREFIX = "synthetic_heldout:";
+
     private Tasks() {
+    }
+
+    public static String synthetic(String dataset) {
+        return SYNTHETIC_PREFIX + dataset;
+    }
+
+    public static String syntheticHeldout(String dataset) {
+        return SYNTHETIC_HELDOUT_PREFIX + dataset;
+    }
+
+    public static boolean isSyntheticCandidate(String task) {
+        return task.startsWith(SYNTHETIC_PREFIX);
+    }
+
+    public static boolean isSyntheticHeldout(String task) {
+        return task.startsWith(SYNTHETIC_HELDOUT_PREFIX);
     }
 
     /** True for the three Perez et al. task names. */

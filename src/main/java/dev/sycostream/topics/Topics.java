@@ -7,6 +7,7 @@ import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.avro.TrainingExample;
 import dev.sycostream.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,6 +32,7 @@ public final class Topics {
     public static final String EVAL_SCORED = "sycostream.eval.scored";
     public static final String METRICS_RESULTS = "sycostream.metrics.results";
     public static final String DEADLETTER = "sycostream.deadletter";
+    public static final String TRAINING_SYNTHETIC = "sycostream.training.synthetic";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -46,6 +48,7 @@ public final class Topics {
     private final Topic<String, ScoredAnswer> evalScored;
     private final Topic<String, MetricResult> metricsResults;
     private final Topic<String, DeadLetter> deadletter;
+    private final Topic<String, TrainingExample> trainingSynthetic;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -62,6 +65,8 @@ public final class Topics {
                 "Each reply joined to its request, parsed and scored.");
         metricsResults = topic(METRICS_RESULTS, MetricResult.class, -1, COMPACTED, "target_id|task|metric|window",
                 "Latest value of every metric, cumulative and per window, with Wilson 95% interval.");
+        trainingSynthetic = topic(TRAINING_SYNTHETIC, TrainingExample.class, -1, COMPACTED, "target_id|item_id",
+                "Synthetic fine-tuning examples per target, kept where the target knows the answer without an opinion.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -105,12 +110,17 @@ public final class Topics {
         return metricsResults;
     }
 
+    public Topic<String, TrainingExample> trainingSynthetic() {
+        return trainingSynthetic;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
 
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
-        return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults, deadletter);
+        return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults,
+                trainingSynthetic, deadletter);
     }
 }
