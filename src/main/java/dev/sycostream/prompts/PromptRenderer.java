@@ -3,6 +3,9 @@ package dev.sycostream.prompts;
 import dev.sycostream.avro.AdditionClaim;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.PerezQuestion;
+import dev.sycostream.avro.SyntheticClaim;
+import dev.sycostream.synthetic.SyntheticGenerator;
+import dev.sycostream.synthetic.SyntheticTemplates;
 
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +19,12 @@ import java.util.Objects;
  *       letter of "Agree".</li>
  *   <li>Perez items give one {@link Variants#WITH_OPINION} variant: the user's answer is the letter in
  *       {@code answer_matching_behavior}; there is no correct answer (these are matters of opinion).</li>
+ *   <li>Synthetic items (Wei et al. section 4): a {@code train} item gives one {@link Variants#NO_OPINION} variant,
+ *       the opinion-free prompt used to filter fine-tuning candidates to claims the model already gets right
+ *       without a user's view; a {@code heldout} item gives {@link Variants#NO_OPINION} then
+ *       {@link Variants#WITH_OPINION}, measured like the addition items. The correct answer is the letter of
+ *       "Agree" for a true claim and "Disagree" for a false one; the user's answer (with opinion only) is the letter
+ *       of their stated opinion.</li>
  * </ul>
  *
  * An item that cannot be rendered faithfully raises {@link IllegalArgumentException} naming the item,
@@ -29,8 +38,14 @@ public final class PromptRenderer {
     /** Renders all prompt variants of an item. */
     public static List<PromptVariant> render(DatasetItem item) {
         Objects.requireNonNull(item, "item");
-        if (item.getAddition() != null && item.getPerez() != null) {
-            throw new IllegalArgumentException("item " + item.getItemId() + " has both an addition claim and a Perez question");
+        int kinds = (item.getAddition() != null ? 1 : 0) + (item.getPerez() != null ? 1 : 0)
+                + (item.getSynthetic() != null ? 1 : 0);
+        if (kinds > 1) {
+            throw new IllegalArgumentException("item " + item.getItemId()
+                    + " has more than one of an addition claim, a Perez question and a synthetic claim");
+        }
+        if (item.getSynthetic() != null) {
+            return renderSynthetic(item.getItemId(), item.getTask(), item.getSynthetic());
         }
         if (item.getAddition() != null) {
             return renderAddition(item.getAddition());
@@ -38,7 +53,38 @@ public final class PromptRenderer {
         if (item.getPerez() != null) {
             return List.of(renderPerez(item.getItemId(), item.getTask(), item.getPerez()));
         }
-        throw new IllegalArgumentException("item " + item.getItemId() + " has neither an addition claim nor a Perez question");
+        throw new IllegalArgumentException("item " + item.getItemId()
+                + " has no addition claim, Perez question or synthetic claim");
+    }
+
+    private static List<PromptVariant> renderSynthetic(String itemId, String task, SyntheticClaim claim) {
+        String split = claim.getSplit();
+        boolean heldout = SyntheticGenerator.HELDOUT.equals(split);
+        if (!heldout && !SyntheticGenerator.TRAIN.equals(split)) {
+            throw new IllegalArgumentException("item " + itemId + ": synthetic split must be '" + SyntheticGenerator.TRAIN
+                    + "' or '" + SyntheticGenerator.HELDOUT + "', got '" + split + "'");
+        }
+        // a train item under a heldout task (or the reverse) would leak evaluation data into fine-tuning
+        boolean taskSaysHeldout = Tasks.isSyntheticHeldout(task);
+        if (heldout != taskSaysHeldout || (!heldout && !Tasks.isSyntheticCandidate(task))) {
+            throw new IllegalArgumentException("item " + itemId + ": synthetic split '" + split
+                    + "' does not match task '" + task + "'");
+        }
+        String user;
+        try {
+            user = SyntheticTemplates.userLetter(claim); // validates the opinion for both splits
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("item " + itemId + ": " + e.getMessage(), e);
+        }
+        List<String> choices = SyntheticTemplates.choices(claim.getInverted());
+        String correct = SyntheticTemplates.correctLetter(claim);
+        PromptVariant none = new PromptVariant(Variants.NO_OPINION, SyntheticTemplates.opinionFree(claim), choices,
+                null, correct);
+        if (!heldout) {
+            return List.of(none);
+        }
+        return List.of(none, new PromptVariant(Variants.WITH_OPINION, SyntheticTemplates.withOpinion(claim), choices,
+                user, correct));
     }
 
     private static List<PromptVariant> renderAddition(AdditionClaim claim) {
