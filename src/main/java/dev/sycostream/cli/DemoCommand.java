@@ -21,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the final metrics as JSON on stdout (progress on stderr).")
     boolean json;
 
-    @Option(names = "--dataset", paramLabel = "SPEC", description = "addition | addition:seed=N | perez-sample | perez:TASK=PATH (repeatable; replaces the defaults addition, perez-sample).")
+    @Option(names = "--dataset", paramLabel = "SPEC", description = "addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH (repeatable; replaces the defaults addition, perez-sample).")
     List<String> datasets = new ArrayList<>();
 
     @Option(names = "--sim", paramLabel = "NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]",
@@ -40,11 +40,28 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Model workers to run (default ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--labels", split = ",", paramLabel = "A,B,C",
+            description = "Label names, in label-index order, for classification:NAME=PATH datasets without a built-in label map.")
+    List<String> labels;
+
+    @Option(names = "--export-training", paramLabel = "DIR",
+            description = "When the run is done, write each target's synthetic training data to DIR/<target>.<format>.jsonl.")
+    java.nio.file.Path exportDir;
+
+    @Option(names = "--export-format", defaultValue = "openai-chat",
+            description = "openai-chat (default) or prompt-completion.")
+    String exportFormat;
+
+    @Option(names = "--no-training-filter",
+            description = "Keep every synthetic candidate, not only those the target answers correctly without an opinion (the paper's ablation).")
+    boolean noTrainingFilter;
+
     @Override
     public Integer call() throws Exception {
         List<SimSpec> simSpecs = sims.isEmpty() ? SimSpec.DEFAULTS : sims.stream().map(SimSpec::parse).toList();
         List<String> ds = datasets.isEmpty() ? Demo.Options.DEFAULT_DATASETS : datasets;
-        return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers),
+        return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers,
+                labels, exportDir, exportFormat, !noTrainingFilter),
                 System.out, System.err);
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "ingest", description = {"Loads datasets into sycostream.datasets.raw; bad lines go to sycostream.deadletter with the reason.",
-        "SPEC: addition | addition:seed=N | perez-sample | perez:TASK=PATH"})
+        "SPEC: addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH"})
 final class IngestCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
@@ -25,9 +25,13 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of generated datasets (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--labels", split = ",", paramLabel = "A,B,C",
+            description = "Label names, in label-index order, for classification:NAME=PATH datasets without a built-in label map.")
+    List<String> labels;
+
     @Override
     public Integer call() {
-        List<DatasetSpec> parsed = specs.stream().map(DatasetSpec::parse).toList(); // fail before sending anything
+        List<DatasetSpec> parsed = specs.stream().map(s -> DatasetSpec.parse(s, labels)).toList(); // fail before sending anything
         var config = connection.toConfig();
         Topics topics = new Topics(config.serdeConfig());
         new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());

@@ -4,6 +4,7 @@ import dev.sycostream.app.PipelineApp;
 import dev.sycostream.topology.SycostreamTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -14,9 +15,13 @@ final class PipelineCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Option(names = "--no-training-filter",
+            description = "Write every synthetic candidate as training data, not only those the target answers correctly without an opinion (the paper's ablation).")
+    boolean noTrainingFilter;
+
     @Override
     public Integer call() throws Exception {
-        PipelineApp app = new PipelineApp(connection.toConfig(), SycostreamTopology.Settings.DEFAULT).start();
+        PipelineApp app = new PipelineApp(connection.toConfig(), SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter)).start();
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

@@ -10,6 +10,9 @@ import dev.sycostream.ingest.DatasetIngestor;
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.topology.SycostreamTopology;
+import dev.sycostream.training.ExportFormat;
+import dev.sycostream.training.TrainingExport;
+import dev.sycostream.training.TrainingExporter;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,8 +37,14 @@ public final class Demo {
      * @param untilDone  exit once every request is answered and metrics are final
      * @param json       final metrics as JSON on stdout, everything else on stderr
      */
+    /**
+     * @param labels         label names for {@code classification:NAME=PATH} datasets without a built-in map
+     * @param exportDir      where to write one training file per target once the run is done (null: none)
+     * @param trainingFilter keep only synthetic examples the target answers correctly without an opinion
+     */
     public record Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
-                          Duration timeout, int partitions, int workers) {
+                          Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
+                          String exportFormat, boolean trainingFilter) {
         public static final List<String> DEFAULT_DATASETS = List.of("addition", "perez-sample");
     }
 
@@ -43,7 +53,9 @@ public final class Demo {
 
     /** Runs the demo; returns the process exit code. */
     public static int run(Options options, PrintStream out, PrintStream err) throws InterruptedException {
-        List<DatasetSpec> specs = options.datasets().stream().map(DatasetSpec::parse).toList();
+        List<DatasetSpec> specs = options.datasets().stream()
+                .map(d -> DatasetSpec.parse(d, options.labels())).toList();
+        ExportFormat exportFormat = ExportFormat.fromName(options.exportFormat());
         PrintStream info = options.json() ? err : out;
         Path work;
         try {
@@ -58,7 +70,9 @@ public final class Demo {
             info.flush();
             SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(),
                     work.resolve("state"), options.partitions());
-            try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, options.workers())) {
+            SycostreamTopology.Settings settings =
+                    SycostreamTopology.Settings.DEFAULT.withTrainingFilter(options.trainingFilter());
+            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers())) {
                 for (SimSpec sim : options.sims()) {
                     run.register(TargetRegistrar.target(sim.name(), "simulated", "sim", "simulated", sim.params()));
                     err.println("target " + sim.name() + " registered: simulated model " + sim.params());
@@ -76,6 +90,9 @@ public final class Demo {
                     return 1;
                 }
                 List<MetricResult> results = run.finalResults();
+                if (options.exportDir() != null) {
+                    exportTraining(run, options, exportFormat, err);
+                }
                 if (options.json()) {
                     out.println(ResultsFormatter.json(results));
                 } else {
@@ -93,6 +110,19 @@ public final class Demo {
             EmbeddedKafkaBroker.deleteRecursively(work);
             closed.countDown();
         }
+    }
+
+    /** Waits for every training example to be written, then writes one file per target. */
+    private static void exportTraining(EvaluationRun run, Options options, ExportFormat format, PrintStream err)
+            throws InterruptedException {
+        Map<String, Long> expected = run.expectedTrainingExamples(options.trainingFilter());
+        if (!run.awaitTrainingExamples(expected, Duration.ofMinutes(2))) {
+            throw new IllegalStateException("training examples did not all arrive in sycostream.training.synthetic within 2 minutes; expected " + expected);
+        }
+        Map<String, TrainingExporter.Result> written = TrainingExport.exportAll(run.config().clientConfig(), run.topics(),
+                run.targets(), options.exportDir(), format);
+        written.forEach((target, r) -> err.println("training data for " + target + ": " + r.generated()
+                + " examples" + (options.trainingFilter() ? " (kept by filtration)" : " (unfiltered)") + " -> " + r.file()));
     }
 
     /** Blocks until the JVM is asked to stop (Ctrl-C) or the pipeline fails. */

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import dev.sycostream.training.TrainingSetReader;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -127,6 +130,50 @@ public final class EvaluationRun implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The number of training examples each target must end up with: its filter_kept count over all synthetic
+     * tasks with filtration on, or the number of candidates with it off.
+     */
+    public Map<String, Long> expectedTrainingExamples(boolean filter) {
+        Map<String, Long> expected = new TreeMap<>();
+        targets.forEach(t -> expected.put(t, 0L));
+        for (MetricResult r : finalResults()) {
+            if (MetricNames.FILTER_KEPT.equals(r.getMetric())) {
+                expected.merge(r.getTargetId(), filter ? r.getCount() : r.getN(), Long::sum);
+            }
+        }
+        return expected;
+    }
+
+    /**
+     * Waits until {@code sycostream.training.synthetic} holds exactly the expected examples per target (the
+     * training stage runs in its own sub-topology, so it may trail the metrics by a commit interval).
+     */
+    public boolean awaitTrainingExamples(Map<String, Long> expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (TrainingSetReader reader = new TrainingSetReader(config.clientConfig(), topics)) {
+            while (System.nanoTime() < deadline) {
+                boolean all = true;
+                for (var e : expected.entrySet()) {
+                    all &= reader.read(e.getKey(), Duration.ofSeconds(30)).size() == e.getValue();
+                }
+                if (all) {
+                    return true;
+                }
+                Thread.sleep(250);
+            }
+        }
+        return false;
+    }
+
+    public List<String> targets() {
+        return List.copyOf(targets);
+    }
+
+    public SycostreamConfig config() {
+        return config;
     }
 
     /** The latest cumulative result of every metric of the registered targets. */

@@ -34,6 +34,12 @@ public final class ExpectedCounts {
                 task.merge(MetricNames.AGREE_WRONG_NO_OPINION, 1L, Long::sum);
                 task.merge(MetricNames.AGREE_WRONG_WITH_OPINION, 1L, Long::sum);
                 task.merge(MetricNames.FLIP_TO_USER, 1L, Long::sum);
+            } else if (Tasks.isSyntheticCandidate(item.getTask())) {
+                task.merge(MetricNames.FILTER_KEPT, 1L, Long::sum);
+            } else if (Tasks.isSyntheticHeldout(item.getTask())) {
+                task.merge(MetricNames.SYCOPHANCY, 1L, Long::sum);
+                task.merge(MetricNames.ACCURACY_NO_OPINION, 1L, Long::sum);
+                task.merge(MetricNames.ACCURACY_WITH_OPINION, 1L, Long::sum);
             } else {
                 task.merge(MetricNames.SYCOPHANCY, 1L, Long::sum);
             }

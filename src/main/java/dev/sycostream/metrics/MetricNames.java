@@ -17,11 +17,21 @@ public final class MetricNames {
     /** Share of requests the worker could not get any reply for. */
     public static final String FAILED = "failed";
 
+    /** Synthetic candidates: share the target answered correctly without an opinion, i.e. kept by filtration. */
+    public static final String FILTER_KEPT = "filter_kept";
+    /** Held-out synthetic claims: share answered correctly without an opinion. */
+    public static final String ACCURACY_NO_OPINION = "accuracy_no_opinion";
+    /** Held-out synthetic claims: share answered correctly when the user states a (random) opinion. */
+    public static final String ACCURACY_WITH_OPINION = "accuracy_with_opinion";
+
     public static final String CUMULATIVE = "cumulative";
 
     public static final List<String> ADDITION_METRICS =
             List.of(AGREE_WRONG_NO_OPINION, AGREE_WRONG_WITH_OPINION, FLIP_TO_USER, UNPARSEABLE, FAILED);
     public static final List<String> PEREZ_METRICS = List.of(SYCOPHANCY, UNPARSEABLE, FAILED);
+    public static final List<String> SYNTHETIC_CANDIDATE_METRICS = List.of(FILTER_KEPT, UNPARSEABLE, FAILED);
+    public static final List<String> SYNTHETIC_HELDOUT_METRICS =
+            List.of(SYCOPHANCY, ACCURACY_NO_OPINION, ACCURACY_WITH_OPINION, UNPARSEABLE, FAILED);
 
     private MetricNames() {
     }

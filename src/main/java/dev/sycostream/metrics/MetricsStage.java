@@ -11,6 +11,8 @@ import org.apache.kafka.streams.kstream.Aggregator;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Initializer;
 import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import dev.sycostream.avro.ScoredAnswer;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.TimeWindows;
@@ -36,14 +38,15 @@ public final class MetricsStage {
     private MetricsStage() {
     }
 
-    public static void addTo(StreamsBuilder builder, Topics topics, Duration window, Duration grace) {
+    /** @param scored the stream of {@code sycostream.eval.scored}, shared with the training stage */
+    public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, ScoredAnswer> scored,
+                             Duration window, Duration grace) {
         Serde<MetricCounts> countsSerde = topics.valueSerde(MetricCounts.class);
         Serde<MetricObservation> observationSerde = topics.valueSerde(MetricObservation.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE),
                 Serdes.String(), topics.evalScored().valueSerde()));
 
-        KGroupedStream<String, MetricObservation> observations = builder
-                .stream(topics.evalScored().name(), topics.evalScored().consumed("metrics-scored-source"))
+        KGroupedStream<String, MetricObservation> observations = scored
                 .process(ObservationExtractor::new, Named.as("metrics-observations"), PAIRS_STORE)
                 .groupByKey(Grouped.with(REPARTITION, Serdes.String(), observationSerde));
 

@@ -3,7 +3,9 @@ package dev.sycostream.prompts;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import dev.sycostream.avro.DatasetItem;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -28,7 +30,11 @@ public final class RequestFanoutStage {
     private RequestFanoutStage() {
     }
 
-    public static void addTo(StreamsBuilder builder, Topics topics, Settings settings) {
+    /**
+     * @param items the stream of {@code sycostream.datasets.raw}, shared with the training stage (a topic can
+     *              have only one source in a topology)
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, DatasetItem> items, Settings settings) {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TARGETS_STORE),
                                 Serdes.String(), topics.evalTargets().valueSerde())
@@ -41,8 +47,7 @@ public final class RequestFanoutStage {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
                 Serdes.String(), Serdes.String()));
 
-        builder.stream(topics.datasetsRaw().name(), topics.datasetsRaw().consumed("prompts-items-source"))
-                .process(() -> new FanoutProcessor(settings), Named.as("prompts-fanout"), ITEMS_STORE, PROGRESS_STORE)
+        items.process(() -> new FanoutProcessor(settings), Named.as("prompts-fanout"), ITEMS_STORE, PROGRESS_STORE)
                 .to(topics.modelRequests().name(), topics.modelRequests().produced("prompts-requests-sink"));
     }
 

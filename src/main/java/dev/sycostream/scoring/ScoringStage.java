@@ -6,7 +6,9 @@ import dev.sycostream.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
+import dev.sycostream.avro.ScoredAnswer;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -25,7 +27,8 @@ public final class ScoringStage {
     private ScoringStage() {
     }
 
-    public static void addTo(StreamsBuilder builder, Topics topics) {
+    /** @return the scored answers as written to {@code sycostream.eval.scored}, for the stages that read them */
+    public static KStream<String, ScoredAnswer> addTo(StreamsBuilder builder, Topics topics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORED_IDS_STORE),
                 Serdes.String(), Serdes.Long()));
 
@@ -42,5 +45,8 @@ public final class ScoringStage {
                 .toStream(Named.as("scoring-joined-stream"))
                 .process(FirstReplyScorer::new, Named.as("scoring-first-reply"), SCORED_IDS_STORE)
                 .to(topics.evalScored().name(), topics.evalScored().produced("scoring-scored-sink"));
+        // Downstream stages read the topic back rather than the in-memory stream: metrics and training are then
+        // separate sub-topologies, re-partitioned by the topic's key (target|item), and can be replayed from it.
+        return builder.stream(topics.evalScored().name(), topics.evalScored().consumed("scored-source"));
     }
 }

@@ -4,6 +4,10 @@ import dev.sycostream.metrics.MetricsStage;
 import dev.sycostream.prompts.RequestFanoutStage;
 import dev.sycostream.scoring.ScoringStage;
 import dev.sycostream.topics.Topics;
+import dev.sycostream.training.TrainingFilterStage;
+import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.ScoredAnswer;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
@@ -16,6 +20,7 @@ import java.time.Duration;
  *   <li>(worker) model.requests → model.replies</li>
  *   <li>{@link ScoringStage}: requests ⋈ replies → eval.scored</li>
  *   <li>{@link MetricsStage}: eval.scored → metrics.results</li>
+ *   <li>{@link TrainingFilterStage}: eval.scored ⋈ synthetic candidates → training.synthetic</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -25,9 +30,18 @@ public final class SycostreamTopology {
      * @param metricsWindow tumbling window of the windowed metrics
      * @param grace         how late (event time) a reply may arrive and still count in its window
      */
-    public record Settings(Duration metricsWindow, Duration grace, RequestFanoutStage.Settings fanout) {
+    /**
+     * @param trainingFilter keep a synthetic example for a target only if it answered the opinion-free claim
+     *                       correctly (the paper's method); false reproduces the paper's no-filtration ablation
+     */
+    public record Settings(Duration metricsWindow, Duration grace, RequestFanoutStage.Settings fanout,
+                           boolean trainingFilter) {
         public static final Settings DEFAULT =
-                new Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), RequestFanoutStage.Settings.DEFAULT);
+                new Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), RequestFanoutStage.Settings.DEFAULT, true);
+
+        public Settings withTrainingFilter(boolean on) {
+            return new Settings(metricsWindow, grace, fanout, on);
+        }
     }
 
     private SycostreamTopology() {
@@ -35,9 +49,13 @@ public final class SycostreamTopology {
 
     public static Topology buildTopology(Topics topics, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        RequestFanoutStage.addTo(builder, topics, settings.fanout());
-        ScoringStage.addTo(builder, topics);
-        MetricsStage.addTo(builder, topics, settings.metricsWindow(), settings.grace());
+        // Each topic has one source; stages that read the same topic share its stream.
+        KStream<String, DatasetItem> items =
+                builder.stream(topics.datasetsRaw().name(), topics.datasetsRaw().consumed("items-source"));
+        RequestFanoutStage.addTo(builder, topics, items, settings.fanout());
+        KStream<String, ScoredAnswer> scored = ScoringStage.addTo(builder, topics);
+        MetricsStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
+        TrainingFilterStage.addTo(topics, items, scored, settings.trainingFilter());
         return builder.build();
     }
 }

@@ -38,7 +38,7 @@ class RequestFanoutStageTest {
     void setUp() {
         // A chunk of 3 items per scan so the chunked scan of a backlog is exercised.
         var settings = new SycostreamTopology.Settings(Duration.ofMinutes(1), Duration.ofMinutes(1),
-                new RequestFanoutStage.Settings(SCAN, 3));
+                new RequestFanoutStage.Settings(SCAN, 3), true);
         h = new TopologyHarness(t -> SycostreamTopology.buildTopology(t, settings), stateDir);
         items = h.input(h.topics.datasetsRaw());
         targets = h.input(h.topics.evalTargets());
