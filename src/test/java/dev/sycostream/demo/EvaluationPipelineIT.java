@@ -44,7 +44,7 @@ class EvaluationPipelineIT {
     private static final SimSpec LATE = SimSpec.parse("careful:sycophancy=0.15,knowledge=0.7,unparseable=0.05,seed=12");
 
     @TempDir
-    Path stateDir;
+    static Path stateDir;
     private EmbeddedStack stack;
     private EvaluationRun run;
     private List<DatasetItem> items;

@@ -47,7 +47,7 @@ class SyntheticInterventionIT {
             SimSpec.parse("guesses:sycophancy=0.7,knowledge=0.5,seed=5"));
 
     @TempDir
-    Path dir;
+    static Path dir;
     private EmbeddedStack stack;
     private EvaluationRun run;
     private Map<String, DatasetItem> items;
