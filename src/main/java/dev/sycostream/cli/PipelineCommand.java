@@ -16,7 +16,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineApp app = new PipelineApp(connection.toConfig(), SycostreamTopology.Settings.DEFAULT).start();
+        PipelineApp app = new PipelineApp(connection.connect(), SycostreamTopology.Settings.DEFAULT).start();
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
