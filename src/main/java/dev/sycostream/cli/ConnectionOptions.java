@@ -1,14 +1,18 @@
 package dev.sycostream.cli;
 
+import dev.sycostream.config.ClusterCheck;
 import dev.sycostream.config.SycostreamConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** Where the cluster and the registry are; shared by every command that joins an existing stack. */
 final class ConnectionOptions {
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     @Option(names = "--bootstrap-servers", defaultValue = "${env:SYCOSTREAM_BOOTSTRAP_SERVERS}",
             description = "Kafka bootstrap servers (env SYCOSTREAM_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
@@ -37,6 +41,16 @@ final class ConnectionOptions {
     @Option(names = "--processing-guarantee", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
             description = "exactly_once_v2 (default) or at_least_once.")
     String processingGuarantee;
+
+    /**
+     * The settings, after one Admin call proving the cluster is reachable with them: wrong credentials fail the
+     * command within seconds with a message naming the authentication failure, instead of a client retrying.
+     */
+    SycostreamConfig connect() {
+        SycostreamConfig config = toConfig();
+        ClusterCheck.verify(config.clientConfig(), CHECK_TIMEOUT);
+        return config;
+    }
 
     SycostreamConfig toConfig() {
         Map<String, String> extra = kafkaConfig == null ? Map.of() : SycostreamConfig.readKafkaConfig(kafkaConfig);

@@ -52,7 +52,7 @@ final class ExportTrainingCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
         }
-        var config = connection.toConfig();
+        var config = connection.connect();
         List<TrainingExample> examples;
         try (TrainingSetReader reader = new TrainingSetReader(config.clientConfig(), new Topics(config.serdeConfig()))) {
             examples = reader.read(target, Duration.ofSeconds(30));

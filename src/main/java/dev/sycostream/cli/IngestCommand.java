@@ -32,7 +32,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DatasetSpec> parsed = specs.stream().map(s -> DatasetSpec.parse(s, labels)).toList(); // fail before sending anything
-        var config = connection.toConfig();
+        var config = connection.connect();
         Topics topics = new Topics(config.serdeConfig());
         new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
         long accepted = 0;

@@ -21,7 +21,8 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineApp app = new PipelineApp(connection.toConfig(), SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter)).start();
+        PipelineApp app = new PipelineApp(connection.connect(),
+                SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter)).start();
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

@@ -28,7 +28,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var config = connection.toConfig();
+        var config = connection.connect();
         try (ResultsView view = new ResultsView(config.clientConfig(), new Topics(config.serdeConfig()))) {
             view.catchUp(Duration.ofSeconds(30));
             List<MetricResult> results = (windows ? view.latest() : view.cumulative()).stream()

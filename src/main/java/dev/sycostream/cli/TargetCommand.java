@@ -42,7 +42,7 @@ final class TargetCommand implements Runnable {
 
         @Override
         public Integer call() {
-            var config = connection.toConfig();
+            var config = connection.connect();
             Topics topics = new Topics(config.serdeConfig());
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, params);

@@ -115,6 +115,16 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
         return p;
     }
 
+    /**
+     * Whether a setting's value is a secret: passwords, JAAS configs (they embed passwords), registry user info,
+     * client secrets, bearer tokens and inline private keys.
+     */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("jaas") || k.contains("user.info") || k.contains("secret")
+                || k.contains("token") || k.endsWith(".key") || k.endsWith("credentials");
+    }
+
     /** The settings, one per line, with secrets masked; for logs and --verbose output. */
     public String describe() {
         Map<String, Object> m = new TreeMap<>(clientConfig());
@@ -123,8 +133,7 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
         m.put("processing.guarantee", processingGuarantee);
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> {
-            boolean secret = k.contains("password") || k.contains("jaas") || k.contains("user.info") || k.contains("secret");
-            sb.append(k).append('=').append(secret ? "********" : v).append('\n');
+            sb.append(k).append('=').append(isSecret(k) ? "********" : v).append('\n');
         });
         return sb.toString();
     }

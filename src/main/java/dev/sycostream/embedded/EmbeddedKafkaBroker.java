@@ -39,6 +39,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> extraConfig;
     private int brokerPort;
     private int controllerPort;
+    private int saslPort;
+    /** SASL/PLAIN users (name → password) of the extra SASL_PLAINTEXT listener; empty = no such listener. */
+    private Map<String, String> saslUsers = Map.of();
     private KafkaRaftServer server;
 
     /** A broker with its data in a fresh temporary folder, deleted on close. */
@@ -61,6 +64,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.extraConfig = Map.copyOf(extraConfig);
     }
 
+    /**
+     * Adds a {@code SASL_PLAINTEXT} listener with mechanism PLAIN accepting exactly these users (name → password),
+     * reached at {@link #saslBootstrapServers()}. The PLAINTEXT listener stays for inter-broker traffic and
+     * in-process services (the embedded registry); the controller listener stays PLAINTEXT. Call before start.
+     */
+    public synchronized EmbeddedKafkaBroker withSaslPlain(Map<String, String> users) {
+        if (server != null) {
+            throw new IllegalStateException("configure SASL before starting the broker");
+        }
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("a SASL/PLAIN listener needs at least one user");
+        }
+        users.forEach((name, password) -> {
+            if (!name.matches("[A-Za-z0-9._-]+") || password.contains("\"") || password.contains("\\")) {
+                throw new IllegalArgumentException("unsupported SASL user name or password for " + name);
+            }
+        });
+        this.saslUsers = Map.copyOf(users);
+        return this;
+    }
+
     public synchronized EmbeddedKafkaBroker start() {
         if (server != null) {
             return this;
@@ -78,14 +102,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 brokerPort = Integer.parseInt(ports.getProperty("broker"));
                 controllerPort = Integer.parseInt(ports.getProperty("controller"));
+                saslPort = ports.containsKey("sasl") ? Integer.parseInt(ports.getProperty("sasl")) : 0;
             } else {
                 brokerPort = freePort();
                 controllerPort = freePort();
                 ports.setProperty("broker", Integer.toString(brokerPort));
                 ports.setProperty("controller", Integer.toString(controllerPort));
-                try (var out = Files.newOutputStream(portsFile)) {
-                    ports.store(out, "ports of the embedded broker");
-                }
+            }
+            if (!saslUsers.isEmpty() && saslPort == 0) {
+                saslPort = freePort();
+                ports.setProperty("sasl", Integer.toString(saslPort));
+            }
+            try (var out = Files.newOutputStream(portsFile)) {
+                ports.store(out, "ports of the embedded broker");
             }
             Map<String, String> props = brokerConfig(logDir);
             Path configFile = dataDir.resolve("server.properties");
@@ -132,6 +161,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         c.put("auto.create.topics.enable", "false");
         c.put("log.cleaner.dedupe.buffer.size", Long.toString(8L * 1024 * 1024));
         c.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        if (!saslUsers.isEmpty()) {
+            c.put("listeners", c.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            c.put("advertised.listeners", c.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            c.put("listener.security.protocol.map", c.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            c.put("sasl.enabled.mechanisms", "PLAIN");
+            c.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
+            c.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         c.putAll(extraConfig);
         return c;
     }
@@ -158,6 +197,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
+    }
+
+    /** The SASL_PLAINTEXT/PLAIN listener's address; see {@link #withSaslPlain(Map)}. */
+    public synchronized String saslBootstrapServers() {
+        if (saslUsers.isEmpty()) {
+            throw new IllegalStateException("this broker has no SASL listener; call withSaslPlain before start");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     public Path dataDir() {
