@@ -84,11 +84,7 @@
       const palette = ['#c0392b', '#2471a3', '#229954', '#b9770e', '#7d3c98', '#566573'];
       plot = new uPlot({
         width: Math.min(900, container.clientWidth || 900), height: 300,
-        scales: {
-          // a single window would otherwise span years: show at least 10 minutes around it
-          x: { time: true, range: (u, min, max) => (max - min < 600 ? [min - 300, max + 300] : [min, max]) },
-          y: { range: [0, 1] }
-        },
+        scales: { y: { range: [0, 1] } },
         series: [{ label: 'window start' }, ...targets.map((t, i) => ({
           label: t, stroke: palette[i % palette.length], width: 2, points: { show: true }
         }))],
