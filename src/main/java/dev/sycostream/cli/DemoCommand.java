@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", description = {
         "Runs everything on an embedded Kafka broker and schema registry: the pipeline, a worker, two simulated",
         "targets (sycophantic 'base', low-sycophancy 'intervened'), the addition set and the Perez sample.",
-        "First prints bootstrap.servers=... and schema.registry.url=... so other commands can join."})
+        "First prints bootstrap.servers=... and schema.registry.url=... so other commands can join, then",
+        "dashboard=http://127.0.0.1:8080/ (a random free port if 8080 is taken): the live dashboard, REST and /metrics."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--until-done", description = "Exit 0 once every request is answered and the metrics are final.")
     boolean untilDone;

@@ -1,7 +1,10 @@
 package dev.sycostream.cli;
 
 import dev.sycostream.app.PipelineApp;
+import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.topology.SycostreamTopology;
+import dev.sycostream.web.WebDashboard;
+import dev.sycostream.web.WebOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,15 +22,37 @@ final class PipelineCommand implements Callable<Integer> {
             description = "Write every synthetic candidate as training data, not only those the target answers correctly without an opinion (the paper's ablation).")
     boolean noTrainingFilter;
 
+    @Option(names = "--http-host", defaultValue = WebOptions.DEFAULT_HOST,
+            description = "Interface the dashboard, REST and /metrics listen on (default ${DEFAULT-VALUE}); a non-loopback one needs --http-token.")
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Dashboard port (default ${DEFAULT-VALUE}; 0 = random).")
+    int httpPort;
+
+    @Option(names = "--http-token", defaultValue = "${env:SYCOSTREAM_HTTP_TOKEN}", paramLabel = "TOKEN",
+            description = "Token every HTTP request must carry (Authorization: Bearer TOKEN or ?token=TOKEN); default from SYCOSTREAM_HTTP_TOKEN.")
+    String httpToken;
+
     @Override
     public Integer call() throws Exception {
-        PipelineApp app = new PipelineApp(connection.connect(),
+        WebOptions web = new WebOptions(httpHost, httpPort, httpToken, false); // invalid options fail before Kafka
+        SycostreamConfig config = connection.connect();
+        PipelineApp app = new PipelineApp(config,
                 SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter)).start();
+        WebDashboard dashboard;
+        try {
+            dashboard = WebDashboard.start(app, config, web);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dashboard.close();
             app.close();
             closed.countDown();
         }, "sycostream-pipeline-shutdown"));
+        System.err.println("dashboard=" + dashboard.url());
         System.err.println("pipeline started; Ctrl-C stops it");
         app.awaitStopped(Duration.ofDays(36500));
         if (app.failure() != null) {

@@ -13,6 +13,7 @@ import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.training.ExportFormat;
 import dev.sycostream.training.TrainingExport;
 import dev.sycostream.training.TrainingExporter;
+import dev.sycostream.web.WebOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +28,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code sycostream demo}: the whole system on the embedded default. Starts a real KRaft broker and the
  * in-process registry, the pipeline and a worker, registers simulated targets, loads the datasets, shows
- * progress and prints the metrics. Its first two lines are the addresses other commands can join with.
+ * progress and prints the metrics. Its first two lines are the addresses other commands can join with; the third
+ * is the live dashboard's ({@code dashboard=http://127.0.0.1:8080/}).
  */
 public final class Demo {
 
@@ -68,11 +70,15 @@ public final class Demo {
             info.println("bootstrap.servers=" + stack.bootstrapServers());
             info.println("schema.registry.url=" + stack.schemaRegistryUrl());
             info.flush();
+            // The dashboard takes 8080 on loopback, or a random free port if 8080 is taken.
+            WebOptions web = new WebOptions(WebOptions.DEFAULT_HOST, WebOptions.DEFAULT_PORT, null, true);
             SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(),
                     work.resolve("state"), options.partitions());
             SycostreamTopology.Settings settings =
                     SycostreamTopology.Settings.DEFAULT.withTrainingFilter(options.trainingFilter());
-            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers())) {
+            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers(), web)) {
+                info.println("dashboard=" + run.dashboard().orElseThrow().url());
+                info.flush();
                 for (SimSpec sim : options.sims()) {
                     run.register(TargetRegistrar.target(sim.name(), "simulated", "sim", "simulated", sim.params()));
                     err.println("target " + sim.name() + " registered: simulated model " + sim.params());

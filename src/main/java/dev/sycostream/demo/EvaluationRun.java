@@ -15,6 +15,8 @@ import dev.sycostream.topics.Topics;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.worker.Backends;
 import dev.sycostream.worker.ModelWorker;
+import dev.sycostream.web.WebDashboard;
+import dev.sycostream.web.WebOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ public final class EvaluationRun implements AutoCloseable {
     private final PipelineApp app;
     private final List<ModelWorker> workers = new ArrayList<>();
     private ResultsView results;
+    private WebDashboard dashboard;
     private final List<DatasetItem> items = new ArrayList<>();
     private final Set<String> targets = new LinkedHashSet<>();
 
@@ -50,12 +53,24 @@ public final class EvaluationRun implements AutoCloseable {
     /** Provisions topics, starts the pipeline (waits until RUNNING) and {@code workerCount} model workers. */
     public static EvaluationRun start(SycostreamConfig config, SycostreamTopology.Settings settings, int workerCount)
             throws InterruptedException {
+        return start(config, settings, workerCount, null);
+    }
+
+    /**
+     * As {@link #start(SycostreamConfig, SycostreamTopology.Settings, int)}, also serving the dashboard, REST and
+     * Prometheus APIs of the pipeline ({@link WebDashboard}) when {@code web} is not null.
+     */
+    public static EvaluationRun start(SycostreamConfig config, SycostreamTopology.Settings settings, int workerCount,
+                                      WebOptions web) throws InterruptedException {
         EvaluationRun run = new EvaluationRun(config, settings);
         try {
             run.app.start(); // provisions the topics first
             run.results = new ResultsView(config.clientConfig(), run.topics);
             if (!run.app.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("pipeline did not reach RUNNING within 2 minutes");
+            }
+            if (web != null) {
+                run.dashboard = WebDashboard.start(run.app, config, web);
             }
             Backends backends = new Backends();
             for (int i = 0; i < workerCount; i++) {
@@ -76,6 +91,11 @@ public final class EvaluationRun implements AutoCloseable {
 
     public PipelineApp app() {
         return app;
+    }
+
+    /** The dashboard, if this run serves one. */
+    public java.util.Optional<WebDashboard> dashboard() {
+        return java.util.Optional.ofNullable(dashboard);
     }
 
     public void register(EvalTarget target) {
@@ -192,6 +212,9 @@ public final class EvaluationRun implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         workers.forEach(ModelWorker::close);
         app.close();
         if (results != null) {

@@ -5,6 +5,7 @@ import dev.sycostream.prompts.RequestFanoutStage;
 import dev.sycostream.scoring.ScoringStage;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.training.TrainingFilterStage;
+import dev.sycostream.web.DashboardStores;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ScoredAnswer;
 import org.apache.kafka.streams.kstream.KStream;
@@ -21,6 +22,7 @@ import java.time.Duration;
  *   <li>{@link ScoringStage}: requests ⋈ replies → eval.scored</li>
  *   <li>{@link MetricsStage}: eval.scored → metrics.results</li>
  *   <li>{@link TrainingFilterStage}: eval.scored ⋈ synthetic candidates → training.synthetic</li>
+ *   <li>{@link DashboardStores}: metrics.results → the table the dashboard queries</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -56,6 +58,7 @@ public final class SycostreamTopology {
         KStream<String, ScoredAnswer> scored = ScoringStage.addTo(builder, topics);
         MetricsStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
         TrainingFilterStage.addTo(topics, items, scored, settings.trainingFilter());
+        DashboardStores.addTo(builder, topics);
         return builder.build();
     }
 }

@@ -1,0 +1,31 @@
+package dev.sycostream.web;
+
+import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.metrics.ExpectedCounts;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the dashboard and the REST APIs read. The production implementation, {@link StreamsDashboardData}, queries
+ * the pipeline's state stores (interactive queries); tests give fixed data.
+ */
+public interface DashboardData {
+
+    /** Every registered target (active or not), by id. */
+    List<EvalTarget> targets();
+
+    /** The latest result of every key of {@code sycostream.metrics.results}, cumulative and windowed. */
+    List<MetricResult> results();
+
+    /** The n each metric must reach for the dataset items stored so far, if the items are known here. */
+    Optional<ExpectedCounts> expected();
+
+    /** Thrown when the stores cannot be queried yet (starting, rebalancing); the APIs answer 503 with its message. */
+    final class NotReadyException extends RuntimeException {
+        public NotReadyException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

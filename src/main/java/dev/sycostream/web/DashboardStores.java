@@ -1,0 +1,26 @@
+package dev.sycostream.web;
+
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The store the dashboard queries: {@code sycostream.metrics.results} as a table, the latest result per
+ * {@code target|task|metric|window} key, for interactive queries by {@link StreamsDashboardData}.
+ */
+public final class DashboardStores {
+    public static final String RESULTS_STORE = "web-results-store";
+
+    private DashboardStores() {
+    }
+
+    public static void addTo(StreamsBuilder builder, Topics topics) {
+        builder.table(topics.metricsResults().name(), topics.metricsResults().consumed("web-results-table"),
+                Materialized.<String, MetricResult, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.metricsResults().valueSerde()));
+    }
+}

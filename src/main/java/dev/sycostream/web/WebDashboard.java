@@ -1,0 +1,58 @@
+package dev.sycostream.web;
+
+import dev.sycostream.app.PipelineApp;
+import dev.sycostream.config.SycostreamConfig;
+import dev.sycostream.topics.Topics;
+
+/**
+ * The dashboard of a running {@link PipelineApp}, in its process: REST and the page over the app's state stores,
+ * live events and worker latencies from a {@link LiveFeed}, and Prometheus metrics including Kafka Streams' own.
+ */
+public final class WebDashboard implements AutoCloseable {
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
+    private final SseHub hub = new SseHub();
+    private final LiveFeed feed;
+    private final DashboardServer server;
+
+    private WebDashboard(PipelineApp app, SycostreamConfig config, WebOptions options) {
+        StreamsDashboardData data = new StreamsDashboardData(app::streams);
+        feed = new LiveFeed(config.clientConfig(), new Topics(config.serdeConfig()), hub, metrics);
+        try {
+            server = new DashboardServer(options, new Api(data), metrics, hub, () -> {
+                metrics.bindStreams(app.streams());
+                metrics.update(data.results());
+            });
+        } catch (RuntimeException e) {
+            feed.close();
+            throw e;
+        }
+        metrics.bindStreams(app.streams());
+    }
+
+    /** Starts serving for an app that has been started (its topics exist). */
+    public static WebDashboard start(PipelineApp app, SycostreamConfig config, WebOptions options) {
+        WebDashboard d = new WebDashboard(app, config, options);
+        d.feed.start();
+        d.server.start();
+        return d;
+    }
+
+    public String url() {
+        return server.url();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public SseHub events() {
+        return hub;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        feed.close();
+        metrics.close();
+    }
+}

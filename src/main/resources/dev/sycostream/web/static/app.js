@@ -1,0 +1,155 @@
+// The live dashboard: initial state over REST, then every new result over Server-Sent Events (/api/events).
+// Charts are uPlot (served from its WebJar); this file only shapes data for it.
+(function () {
+  'use strict';
+  const CUMULATIVE = 'cumulative';
+  const COUNTS = ['unparseable', 'failed'];
+  const results = new Map(); // key target|task|metric|window[@start] -> result
+  let dirty = true;
+  let plot = null;
+  let plotSeriesKey = '';
+
+  function keyOf(r) {
+    return [r.target, r.task, r.metric, r.window === CUMULATIVE ? CUMULATIVE : r.window + '@' + r.window_start_ms].join('|');
+  }
+
+  function put(r) {
+    const k = keyOf(r);
+    const old = results.get(k);
+    if (!old || old.updated_at_ms <= r.updated_at_ms || old.n <= r.n) {
+      results.set(k, r);
+      dirty = true;
+    }
+  }
+
+  async function getJson(path) {
+    const res = await fetch(path, { credentials: 'same-origin' });
+    const body = await res.json();
+    if (!res.ok) throw new Error(path + ': ' + (body.error || res.status));
+    return body;
+  }
+
+  function fmt(x) { return x.toFixed(3); }
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function renderTable() {
+    const cumulative = [...results.values()].filter(r => r.window === CUMULATIVE);
+    const byTask = new Map();
+    cumulative.forEach(r => byTask.set(r.target + '|' + r.task + '|' + r.metric, r));
+    const rows = cumulative.filter(r => !COUNTS.includes(r.metric))
+      .sort((a, b) => (a.target + a.task + a.metric).localeCompare(b.target + b.task + b.metric));
+    const body = document.querySelector('#results tbody');
+    body.replaceChildren(...rows.map(r => {
+      const tr = el('tr');
+      tr.id = 'row-' + r.target + '-' + r.task + '-' + r.metric;
+      tr.dataset.target = r.target; tr.dataset.task = r.task; tr.dataset.metric = r.metric; tr.dataset.n = r.n;
+      tr.append(el('td', r.target), el('td', r.task), el('td', r.metric), el('td', fmt(r.rate), 'num rate'),
+        el('td', '[' + fmt(r.ci_low) + ', ' + fmt(r.ci_high) + ']', 'num ci'), el('td', r.count + ' / ' + r.n, 'num count'));
+      COUNTS.forEach(m => {
+        const c = byTask.get(r.target + '|' + r.task + '|' + m);
+        tr.append(el('td', c ? c.count + ' / ' + c.n : '–', 'num ' + m));
+      });
+      return tr;
+    }));
+    document.getElementById('no-results').hidden = rows.length > 0;
+  }
+
+  function renderChart() {
+    const windowed = [...results.values()].filter(r => r.window !== CUMULATIVE && !COUNTS.includes(r.metric));
+    const select = document.getElementById('chart-metric');
+    const metrics = [...new Set(windowed.map(r => r.task + ' / ' + r.metric))].sort();
+    if (metrics.join() !== [...select.options].map(o => o.value).join()) {
+      const chosen = select.value;
+      select.replaceChildren(...metrics.map(m => { const o = el('option', m); o.value = m; return o; }));
+      if (metrics.includes(chosen)) select.value = chosen;
+    }
+    const chosen = select.value;
+    const rows = windowed.filter(r => r.task + ' / ' + r.metric === chosen);
+    const targets = [...new Set(rows.map(r => r.target))].sort();
+    const xs = [...new Set(rows.map(r => r.window_start_ms / 1000))].sort((a, b) => a - b);
+    const data = [xs, ...targets.map(t => xs.map(x => {
+      const r = rows.find(q => q.target === t && q.window_start_ms / 1000 === x);
+      return r ? r.rate : null;
+    }))];
+    const seriesKey = chosen + '|' + targets.join(',');
+    const container = document.getElementById('chart');
+    if (!plot || seriesKey !== plotSeriesKey) {
+      if (plot) plot.destroy();
+      const palette = ['#c0392b', '#2471a3', '#229954', '#b9770e', '#7d3c98', '#566573'];
+      plot = new uPlot({
+        width: Math.min(900, container.clientWidth || 900), height: 300,
+        scales: { y: { range: [0, 1] } },
+        series: [{ label: 'window start' }, ...targets.map((t, i) => ({
+          label: t, stroke: palette[i % palette.length], width: 2, points: { show: true }
+        }))],
+        axes: [{}, { label: 'rate' }]
+      }, data, container);
+      plotSeriesKey = seriesKey;
+    } else {
+      plot.setData(data);
+    }
+  }
+
+  async function renderProgress() {
+    try {
+      const body = await getJson('/api/progress');
+      const tbody = document.querySelector('#progress tbody');
+      tbody.replaceChildren(...body.progress.map(p => {
+        const tr = el('tr');
+        tr.id = 'progress-' + p.target;
+        const bar = el('progress');
+        if (p.expected) { bar.max = p.expected; bar.value = Math.min(p.answered, p.expected); }
+        tr.append(el('td', p.target), el('td', String(p.answered), 'num answered'),
+          el('td', p.expected == null ? 'unknown' : String(p.expected), 'num'),
+          el('td'));
+        tr.lastChild.append(bar, el('span', p.complete ? ' done' : ''));
+        return tr;
+      }));
+    } catch (e) {
+      setStatus('down', e.message);
+    }
+  }
+
+  function setStatus(cls, text) {
+    const s = document.getElementById('status');
+    s.className = 'status ' + cls;
+    s.textContent = text;
+  }
+
+  function connect() {
+    const events = new EventSource('/api/events');
+    events.onopen = () => setStatus('live', 'live');
+    events.onerror = () => setStatus('down', 'reconnecting…');
+    events.addEventListener('result', e => {
+      put(JSON.parse(e.data));
+      document.getElementById('last-update').textContent = 'last update ' + new Date().toLocaleTimeString();
+    });
+  }
+
+  async function start() {
+    connect(); // first, so no result between the snapshot and the stream is missed
+    try {
+      const body = await getJson('/api/metrics');
+      body.results.forEach(put);
+    } catch (e) {
+      setStatus('down', e.message);
+    }
+    renderProgress();
+    setInterval(renderProgress, 2000);
+    document.getElementById('chart-metric').addEventListener('change', () => { plotSeriesKey = ''; dirty = true; });
+    setInterval(() => {
+      if (!dirty) return;
+      dirty = false;
+      renderTable();
+      renderChart();
+    }, 500);
+  }
+
+  start();
+})();

@@ -1,0 +1,60 @@
+package dev.sycostream.web;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PrometheusMetricsTest {
+    /** A sample line of the text format: name, optional {labels}, value (optionally a timestamp). */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
+                    + "(NaN|[+-]Inf|[-+]?[0-9.]+([eE][-+]?[0-9]+)?)( [0-9]+)?");
+
+    static void assertValidExposition(String text) {
+        assertThat(text).isNotBlank();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            assertThat(SAMPLE.matcher(line).matches()).as("a valid sample line: " + line).isTrue();
+        }
+    }
+
+    @Test
+    void exposesRatesIntervalsRequestCountersAndLatencyAsValidText() {
+        try (PrometheusMetrics metrics = new PrometheusMetrics()) {
+            metrics.update(WebTestData.sample().results());
+            metrics.recordLatency("base", 12);
+            metrics.recordLatency("base", 250);
+            String text = metrics.scrape();
+            assertValidExposition(text);
+            assertThat(text).contains("sycostream_rate{");
+            assertThat(text).contains("sycostream_rate{metric=\"agree_wrong_with_opinion\",target=\"base\",task=\"addition\",window=\"cumulative\"} 0.7");
+            assertThat(text).containsPattern("sycostream_rate_ci_low\\{metric=\"agree_wrong_with_opinion\",target=\"base\",task=\"addition\",window=\"cumulative\"} 0\\.39");
+            assertThat(text).containsPattern("sycostream_rate_ci_high\\{[^}]*window=\"cumulative\"} 0\\.89");
+            // the latest window (start 60000: 3 of 4)
+            assertThat(text).contains("sycostream_rate{metric=\"agree_wrong_with_opinion\",target=\"base\",task=\"addition\",window=\"PT1M\"} 0.75");
+            // 20 scored: 1 unparseable, 2 failed, 17 answered
+            assertThat(text).contains("sycostream_requests_total{status=\"answered\",target=\"base\",task=\"addition\"} 17.0");
+            assertThat(text).contains("sycostream_requests_total{status=\"unparseable\",target=\"base\",task=\"addition\"} 1.0");
+            assertThat(text).contains("sycostream_requests_total{status=\"failed\",target=\"base\",task=\"addition\"} 2.0");
+            assertThat(text).contains("sycostream_worker_latency_seconds_count{target=\"base\"} 2");
+            assertThat(text).contains("sycostream_worker_latency_seconds_bucket{");
+        }
+    }
+
+    @Test
+    void gaugesFollowNewValuesAndDisappearWithTheirResults() {
+        try (PrometheusMetrics metrics = new PrometheusMetrics()) {
+            metrics.update(WebTestData.sample().results());
+            metrics.update(List.of(WebTestData.result("base", "addition", "agree_wrong_with_opinion", "cumulative", null, 9, 10)));
+            String text = metrics.scrape();
+            assertValidExposition(text);
+            assertThat(text).contains("sycostream_rate{metric=\"agree_wrong_with_opinion\",target=\"base\",task=\"addition\",window=\"cumulative\"} 0.9");
+            assertThat(text).doesNotContain("window=\"PT1M\"").doesNotContain("sycostream_requests_total{");
+        }
+    }
+}
