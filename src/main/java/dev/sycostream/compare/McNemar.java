@@ -20,8 +20,8 @@ public final class McNemar {
             throw new IllegalArgumentException("discordant pair counts must be non-negative, got b=" + b + ", c=" + c);
         }
         long n = b + c;
-        if (n == 0) {
-            return 1.0;
+        if (Math.abs(b - c) <= 1) {
+            return 1.0; // P[X <= min(b, c)] >= 1/2 exactly; avoid returning 0.9999999999999992 from rounding
         }
         long k = Math.min(b, c);
         // log P[X = i] = log C(n, i) - n log 2; sum over i = 0..k by log-sum-exp around the largest term (i = k).

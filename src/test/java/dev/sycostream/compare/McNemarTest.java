@@ -30,6 +30,8 @@ class McNemarTest {
         assertThat(McNemar.pValue(7, 7)).isEqualTo(1.0);
         assertThat(McNemar.pValue(1000, 1000)).isEqualTo(1.0);
         assertThat(McNemar.pValue(1, 0)).isEqualTo(1.0);
+        assertThat(McNemar.pValue(12, 11)).as("n odd, |b - c| = 1: 2 * 1/2 exactly").isEqualTo(1.0);
+        assertThat(McNemar.pValue(13, 11)).isCloseTo(exact(13, 11), within(1e-12)).isLessThan(1.0);
     }
 
     @Test
