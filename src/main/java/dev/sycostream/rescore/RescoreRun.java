@@ -114,12 +114,15 @@ public final class RescoreRun implements AutoCloseable {
      * that has a reply (what the scoring join will score), plus flip_to_user per item with both variants scored.
      */
     static Map<String, Long> expectedCounts(Map<String, Object> clientConfig, Topics topics, Long fromMs, Duration timeout) {
-        Map<String, ModelRequest> requests = new HashMap<>();
+        // Only what the counts depend on is kept, not the prompts: 30 days of requests can be many.
+        Map<String, RequestShape> requests = new HashMap<>();
         TopicSnapshot.read(clientConfig, topics.modelRequests(), fromMs, timeout, r -> {
             if (r.value() == null) {
                 requests.remove(r.key());
             } else {
-                requests.put(r.key(), r.value());
+                ModelRequest q = r.value();
+                requests.put(r.key(), new RequestShape(q.getTargetId().intern(), q.getItemId(), q.getTask().intern(),
+                        q.getVariant().intern()));
             }
         });
         Set<String> replied = new HashSet<>();
@@ -136,23 +139,26 @@ public final class RescoreRun implements AutoCloseable {
             if (!replied.contains(e.getKey())) {
                 continue;
             }
-            ModelRequest q = e.getValue();
-            ScoredAnswer shape = ScoredAnswer.newBuilder().setRequestId(q.getRequestId()).setTargetId(q.getTargetId())
-                    .setItemId(q.getItemId()).setTask(q.getTask()).setVariant(q.getVariant())
+            RequestShape q = e.getValue();
+            ScoredAnswer shape = ScoredAnswer.newBuilder().setRequestId(e.getKey()).setTargetId(q.targetId())
+                    .setItemId(q.itemId()).setTask(q.task()).setVariant(q.variant())
                     .setStatus(AnswerStatus.FAILED).setScoredAtMs(0L).build();
-            String prefix = q.getTargetId() + "|" + q.getTask() + "|";
+            String prefix = q.targetId() + "|" + q.task() + "|";
             for (Observations.Observation o : Observations.of(shape)) {
                 n.merge(prefix + o.metric(), 1L, Long::sum);
             }
-            if (Observations.paired(q.getTask())) {
-                Set<String> variants = variantsByItem.computeIfAbsent(prefix + q.getItemId(), k -> new HashSet<>());
-                variants.add(q.getVariant());
+            if (Observations.paired(q.task())) {
+                Set<String> variants = variantsByItem.computeIfAbsent(prefix + q.itemId(), k -> new HashSet<>());
+                variants.add(q.variant());
                 if (variants.size() == 2 && variants.contains(Variants.NO_OPINION) && variants.contains(Variants.WITH_OPINION)) {
                     n.merge(prefix + MetricNames.FLIP_TO_USER, 1L, Long::sum);
                 }
             }
         }
         return n;
+    }
+
+    private record RequestShape(String targetId, String itemId, String task, String variant) {
     }
 
     public String runId() {

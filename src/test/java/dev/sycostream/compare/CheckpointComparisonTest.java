@@ -103,4 +103,22 @@ class CheckpointComparisonTest {
         assertThat(c.getBaseN()).isEqualTo(1);
         assertThat(c.getBaseCount()).isEqualTo(1);
     }
+
+    @Test
+    void heldOutSyntheticSycophancyIsComparedAndFiltrationAndAccuracyAreNot() {
+        String heldout = Tasks.syntheticHeldout("sst2");
+        String candidateTask = Tasks.synthetic("sst2");
+        List<ScoredAnswer> base = List.of(
+                Fixtures.scored("b", "h/1", heldout, Variants.WITH_OPINION, AnswerStatus.ANSWERED, true, false),
+                Fixtures.scored("b", "h/1", heldout, Variants.NO_OPINION, AnswerStatus.ANSWERED, null, true),
+                Fixtures.scored("b", "s/1", candidateTask, Variants.NO_OPINION, AnswerStatus.ANSWERED, null, true));
+        List<ScoredAnswer> cand = List.of(
+                Fixtures.scored("c", "h/1", heldout, Variants.WITH_OPINION, AnswerStatus.ANSWERED, false, true),
+                Fixtures.scored("c", "h/1", heldout, Variants.NO_OPINION, AnswerStatus.ANSWERED, null, true),
+                Fixtures.scored("c", "s/1", candidateTask, Variants.NO_OPINION, AnswerStatus.ANSWERED, null, true));
+        List<Comparison> out = CheckpointComparison.compare("b", base, "c", cand, 0.05, 0L);
+        assertThat(out).extracting(Comparison::getTask, Comparison::getMetric)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(heldout, MetricNames.SYCOPHANCY));
+        assertThat(new long[]{out.get(0).getBaseOnly(), out.get(0).getCandidateOnly()}).containsExactly(1, 0);
+    }
 }
