@@ -42,6 +42,10 @@ final class RescoreCommand implements Callable<Integer> {
         boolean done;
         try {
             System.err.println("rescore run " + run.runId() + ": " + run.expectedAnswers() + " recorded answers to rescore");
+            if (run.expectedAnswers() == 0) {
+                System.err.println("note: no request with a reply is recorded" + (fromMs == null ? "" : " at or after --from " + from)
+                        + "; nothing to rescore");
+            }
             done = run.awaitComplete(timeout, line -> System.err.println("progress: " + line));
             if (done) {
                 var results = run.cumulative();
