@@ -1,5 +1,6 @@
 package dev.sycostream.cli;
 
+import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.demo.Demo;
 import dev.sycostream.demo.SimSpec;
 import picocli.CommandLine.Command;
@@ -57,12 +58,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "Keep every synthetic candidate, not only those the target answers correctly without an opinion (the paper's ablation).")
     boolean noTrainingFilter;
 
+    @Option(names = "--alert", paramLabel = "RULE",
+            description = "Alert rule (repeatable): '[TARGET:]TASK/METRIC > X' or '< X', judged on the 95% interval bound, "
+                    + "e.g. 'addition/agree_wrong_with_opinion > 0.2'; alerts go to sycostream.alerts.")
+    List<String> alerts = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         List<SimSpec> simSpecs = sims.isEmpty() ? SimSpec.DEFAULTS : sims.stream().map(SimSpec::parse).toList();
         List<String> ds = datasets.isEmpty() ? Demo.Options.DEFAULT_DATASETS : datasets;
         return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers,
                 labels, exportDir, exportFormat, !noTrainingFilter),
-                System.out, System.err);
+                alerts.stream().map(AlertRule::parse).toList(), System.out, System.err);
     }
 }

@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.sycostream.alerts.AlertRule;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -21,6 +25,11 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--no-training-filter",
             description = "Write every synthetic candidate as training data, not only those the target answers correctly without an opinion (the paper's ablation).")
     boolean noTrainingFilter;
+
+    @Option(names = "--alert", paramLabel = "RULE",
+            description = "Alert rule (repeatable): '[TARGET:]TASK/METRIC > X' or '< X', judged on the 95% interval bound, "
+                    + "e.g. 'addition/agree_wrong_with_opinion > 0.2'; alerts go to sycostream.alerts.")
+    List<String> alerts = new ArrayList<>();
 
     @Option(names = "--http-host", defaultValue = WebOptions.DEFAULT_HOST,
             description = "Interface the dashboard, REST and /metrics listen on (default ${DEFAULT-VALUE}); a non-loopback one needs --http-token.")
@@ -35,10 +44,11 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<AlertRule> rules = alerts.stream().map(AlertRule::parse).toList(); // bad rules fail before connecting
         WebOptions web = new WebOptions(httpHost, httpPort, httpToken, false); // invalid options fail before Kafka
         SycostreamConfig config = connection.connect();
         PipelineApp app = new PipelineApp(config,
-                SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter)).start();
+                SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter).withAlerts(rules)).start();
         WebDashboard dashboard;
         try {
             dashboard = WebDashboard.start(app, config, web);

@@ -7,6 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.replay.ReplayWatcher;
+
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,6 +44,13 @@ final class TargetCommand implements Runnable {
         @Option(names = "--inactive", description = "Register it inactive (no requests are sent).")
         boolean inactive;
 
+        @Option(names = "--wait", description = {"Wait until every stored item is answered and counted for the new target,",
+                "printing progress (expected counts from sycostream.datasets.raw, progress from sycostream.metrics.results)."})
+        boolean await;
+
+        @Option(names = "--wait-timeout", defaultValue = "PT30M", description = "With --wait, give up after this long (default ${DEFAULT-VALUE}).")
+        Duration waitTimeout;
+
         @Override
         public Integer call() {
             var config = connection.connect();
@@ -51,6 +62,27 @@ final class TargetCommand implements Runnable {
                 registrar.register(target);
             }
             System.out.println("registered target " + target.getTargetId());
+            if (!await) {
+                return 0;
+            }
+            if (inactive) {
+                throw new IllegalArgumentException("--wait with --inactive would never finish: an inactive target gets no requests");
+            }
+            var items = ReplayWatcher.storedItems(config.clientConfig(), topics, Duration.ofMinutes(2));
+            if (items.isEmpty()) {
+                System.out.println("no items stored in " + Topics.DATASETS_RAW + ": nothing to replay");
+                return 0;
+            }
+            ExpectedCounts expected = ExpectedCounts.of(items);
+            System.out.println("replaying " + items.size() + " stored items (" + expected.requestsPerTarget()
+                    + " requests) to " + target.getTargetId());
+            boolean done = ReplayWatcher.await(config.clientConfig(), topics, target.getTargetId(), expected,
+                    waitTimeout, System.out::println);
+            if (!done) {
+                System.err.println("error: the replay to " + target.getTargetId() + " did not complete within "
+                        + waitTimeout + " (is the pipeline running, and a worker for backend " + backend + "?)");
+                return 1;
+            }
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.sycostream.demo;
 
+import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.datasets.DatasetSpec;
@@ -55,6 +56,12 @@ public final class Demo {
 
     /** Runs the demo; returns the process exit code. */
     public static int run(Options options, PrintStream out, PrintStream err) throws InterruptedException {
+        return run(options, List.of(), out, err);
+    }
+
+    /** Runs the demo with alert rules (written to sycostream.alerts); returns the process exit code. */
+    public static int run(Options options, List<AlertRule> alerts, PrintStream out, PrintStream err)
+            throws InterruptedException {
         List<DatasetSpec> specs = options.datasets().stream()
                 .map(d -> DatasetSpec.parse(d, options.labels())).toList();
         ExportFormat exportFormat = ExportFormat.fromName(options.exportFormat());
@@ -75,7 +82,7 @@ public final class Demo {
             SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(),
                     work.resolve("state"), options.partitions());
             SycostreamTopology.Settings settings =
-                    SycostreamTopology.Settings.DEFAULT.withTrainingFilter(options.trainingFilter());
+                    SycostreamTopology.Settings.DEFAULT.withTrainingFilter(options.trainingFilter()).withAlerts(alerts);
             try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers(), web)) {
                 info.println("dashboard=" + run.dashboard().orElseThrow().url());
                 info.flush();

@@ -2,6 +2,8 @@ package dev.sycostream.metrics;
 
 import dev.sycostream.avro.MetricCounts;
 import dev.sycostream.avro.MetricObservation;
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.topics.Topic;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -41,6 +43,16 @@ public final class MetricsStage {
     /** @param scored the stream of {@code sycostream.eval.scored}, shared with the training stage */
     public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, ScoredAnswer> scored,
                              Duration window, Duration grace) {
+        addTo(builder, topics, scored, window, grace, topics.metricsResults(), "");
+    }
+
+    /**
+     * @param results   where the results go ({@code sycostream.metrics.results}, or {@code sycostream.metrics.rescored}
+     *                  for a rescore run)
+     * @param keyPrefix prepended to every result key ("" normally, "RUN_ID|" for a rescore run)
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, ScoredAnswer> scored,
+                             Duration window, Duration grace, Topic<String, MetricResult> results, String keyPrefix) {
         Serde<MetricCounts> countsSerde = topics.valueSerde(MetricCounts.class);
         Serde<MetricObservation> observationSerde = topics.valueSerde(MetricObservation.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE),
@@ -59,9 +71,9 @@ public final class MetricsStage {
                         Materialized.<String, MetricCounts, KeyValueStore<Bytes, byte[]>>as(CUMULATIVE_STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(countsSerde))
                 .toStream(Named.as("metrics-cumulative-updates"))
-                .process(() -> new ResultEmitter<String>(k -> k, k -> MetricNames.CUMULATIVE, k -> null, k -> null),
+                .process(() -> new ResultEmitter<String>(keyPrefix, k -> k, k -> MetricNames.CUMULATIVE, k -> null, k -> null),
                         Named.as("metrics-to-result-cumulative"))
-                .to(topics.metricsResults().name(), topics.metricsResults().produced("metrics-results-sink-cumulative"));
+                .to(results.name(), results.produced("metrics-results-sink-cumulative"));
 
         String windowName = window.toString();
         observations
@@ -70,11 +82,11 @@ public final class MetricsStage {
                         Materialized.<String, MetricCounts, WindowStore<Bytes, byte[]>>as(WINDOWED_STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(countsSerde))
                 .toStream(Named.as("metrics-windowed-updates"))
-                .process(() -> new ResultEmitter<Windowed<String>>(
+                .process(() -> new ResultEmitter<Windowed<String>>(keyPrefix,
                                 Windowed::key, w -> windowName,
                                 w -> w.window().start(), w -> w.window().end()),
                         Named.as("metrics-to-result-windowed"))
-                .to(topics.metricsResults().name(), topics.metricsResults().produced("metrics-results-sink-windowed"));
+                .to(results.name(), results.produced("metrics-results-sink-windowed"));
     }
 
 }

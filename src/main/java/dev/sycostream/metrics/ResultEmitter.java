@@ -10,14 +10,16 @@ import java.util.function.Function;
 
 /** Publishes each updated count as a {@link MetricResult} under its results-topic key. */
 final class ResultEmitter<K> implements Processor<K, MetricCounts, String, MetricResult> {
+    private final String keyPrefix;
     private final Function<K, String> metricKey;
     private final Function<K, String> window;
     private final Function<K, Long> windowStart;
     private final Function<K, Long> windowEnd;
     private ProcessorContext<String, MetricResult> context;
 
-    ResultEmitter(Function<K, String> metricKey, Function<K, String> window, Function<K, Long> windowStart,
+    ResultEmitter(String keyPrefix, Function<K, String> metricKey, Function<K, String> window, Function<K, Long> windowStart,
                   Function<K, Long> windowEnd) {
+        this.keyPrefix = keyPrefix;
         this.metricKey = metricKey;
         this.window = window;
         this.windowStart = windowStart;
@@ -39,6 +41,6 @@ final class ResultEmitter<K> implements Processor<K, MetricCounts, String, Metri
         Long start = windowStart.apply(record.key());
         MetricResult result = ResultBuilder.build(key, record.value(), w, start, windowEnd.apply(record.key()),
                 record.timestamp());
-        context.forward(new Record<>(ResultBuilder.resultKey(key, w, start), result, record.timestamp()));
+        context.forward(new Record<>(keyPrefix + ResultBuilder.resultKey(key, w, start), result, record.timestamp()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.sycostream.topics;
 
+import dev.sycostream.avro.Alert;
+import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.DeadLetter;
 import dev.sycostream.avro.EvalTarget;
@@ -33,6 +35,9 @@ public final class Topics {
     public static final String METRICS_RESULTS = "sycostream.metrics.results";
     public static final String DEADLETTER = "sycostream.deadletter";
     public static final String TRAINING_SYNTHETIC = "sycostream.training.synthetic";
+    public static final String METRICS_RESCORED = "sycostream.metrics.rescored";
+    public static final String METRICS_COMPARISONS = "sycostream.metrics.comparisons";
+    public static final String ALERTS = "sycostream.alerts";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -49,6 +54,9 @@ public final class Topics {
     private final Topic<String, MetricResult> metricsResults;
     private final Topic<String, DeadLetter> deadletter;
     private final Topic<String, TrainingExample> trainingSynthetic;
+    private final Topic<String, MetricResult> metricsRescored;
+    private final Topic<String, Comparison> metricsComparisons;
+    private final Topic<String, Alert> alerts;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -67,6 +75,14 @@ public final class Topics {
                 "Latest value of every metric, cumulative and per window, with Wilson 95% interval.");
         trainingSynthetic = topic(TRAINING_SYNTHETIC, TrainingExample.class, -1, COMPACTED, "target_id|item_id",
                 "Synthetic fine-tuning examples per target, kept where the target knows the answer without an opinion.");
+        // Compacted but also aged out: each rescore run writes its own keys, so old runs disappear after 30 days.
+        metricsRescored = topic(METRICS_RESCORED, MetricResult.class, -1, Map.of("cleanup.policy", "compact,delete",
+                        "retention.ms", Long.toString(Duration.ofDays(30).toMillis())), "run_id|target_id|task|metric|window",
+                "Metrics recomputed by `rescore` from recorded requests and replies, one set of keys per run.");
+        metricsComparisons = topic(METRICS_COMPARISONS, Comparison.class, -1, COMPACTED, "base|candidate|task|metric",
+                "Latest comparison of two targets per task and metric: rates, difference, exact McNemar p-value, verdict.");
+        alerts = topic(ALERTS, Alert.class, -1, LOG_30_DAYS, "rule|target_id|task|metric",
+                "Alert rules crossing (firing) or clearing, once per crossing, judged on the interval bound.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -114,6 +130,18 @@ public final class Topics {
         return trainingSynthetic;
     }
 
+    public Topic<String, MetricResult> metricsRescored() {
+        return metricsRescored;
+    }
+
+    public Topic<String, Comparison> metricsComparisons() {
+        return metricsComparisons;
+    }
+
+    public Topic<String, Alert> alerts() {
+        return alerts;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
@@ -121,6 +149,6 @@ public final class Topics {
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
         return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults,
-                trainingSynthetic, deadletter);
+                trainingSynthetic, metricsRescored, metricsComparisons, alerts, deadletter);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sycostream.topology;
 
+import dev.sycostream.alerts.AlertRule;
+import dev.sycostream.alerts.AlertStage;
 import dev.sycostream.metrics.MetricsStage;
 import dev.sycostream.prompts.RequestFanoutStage;
 import dev.sycostream.scoring.ScoringStage;
@@ -8,11 +10,13 @@ import dev.sycostream.training.TrainingFilterStage;
 import dev.sycostream.web.DashboardStores;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.avro.MetricResult;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The evaluation pipeline, stage by stage (the model worker, stage 2, is a separate process):
@@ -23,26 +27,72 @@ import java.time.Duration;
  *   <li>{@link MetricsStage}: eval.scored → metrics.results</li>
  *   <li>{@link TrainingFilterStage}: eval.scored ⋈ synthetic candidates → training.synthetic</li>
  *   <li>{@link DashboardStores}: metrics.results → the table the dashboard queries</li>
+ *   <li>{@link AlertStage}: metrics.results (cumulative) → alerts, once per crossing of a rule</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
 public final class SycostreamTopology {
 
     /**
-     * @param metricsWindow tumbling window of the windowed metrics
-     * @param grace         how late (event time) a reply may arrive and still count in its window
-     */
-    /**
+     * @param metricsWindow  tumbling window of the windowed metrics
+     * @param grace          how late (event time) a reply may arrive and still count in its window
      * @param trainingFilter keep a synthetic example for a target only if it answered the opinion-free claim
      *                       correctly (the paper's method); false reproduces the paper's no-filtration ablation
+     * @param alerts         alert rules judged on the cumulative results (stage 6); may be empty
+     * @param rescore        null for the live pipeline; set, the topology is a rescore run: no fan-out (no model is
+     *                       asked anything), no training or alert stage, scoring from the recorded requests and
+     *                       replies and metrics into {@code sycostream.metrics.rescored} (see {@link Rescore})
      */
     public record Settings(Duration metricsWindow, Duration grace, RequestFanoutStage.Settings fanout,
-                           boolean trainingFilter) {
+                           boolean trainingFilter, List<AlertRule> alerts, Rescore rescore) {
         public static final Settings DEFAULT =
                 new Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), RequestFanoutStage.Settings.DEFAULT, true);
 
+        public Settings {
+            alerts = List.copyOf(alerts);
+        }
+
+        /** The live pipeline without alert rules. */
+        public Settings(Duration metricsWindow, Duration grace, RequestFanoutStage.Settings fanout, boolean trainingFilter) {
+            this(metricsWindow, grace, fanout, trainingFilter, List.of(), null);
+        }
+
         public Settings withTrainingFilter(boolean on) {
-            return new Settings(metricsWindow, grace, fanout, on);
+            return new Settings(metricsWindow, grace, fanout, on, alerts, rescore);
+        }
+
+        public Settings withAlerts(List<AlertRule> rules) {
+            return new Settings(metricsWindow, grace, fanout, trainingFilter, rules, rescore);
+        }
+
+        public Settings withRescore(Rescore r) {
+            return new Settings(metricsWindow, grace, fanout, trainingFilter, alerts, r);
+        }
+
+        /** Whether the prompts stage runs (sends requests to the model workers): not in a rescore run. */
+        public boolean fanoutEnabled() {
+            return rescore == null;
+        }
+    }
+
+    /**
+     * A rescore run: recompute every metric from the recorded requests and replies into fresh state, without
+     * calling any model. It runs under its own application id (so every store starts empty), re-reads
+     * {@code sycostream.model.requests} and {@code sycostream.model.replies} from {@code fromMs} (all of them when
+     * null), keeps its scored answers in an internal topic (the live pipeline never sees them: it would count
+     * them twice) and writes its results to {@code sycostream.metrics.rescored} under keys prefixed "runId|".
+     * The scored-ids store makes every request count once, so the same inputs give exactly the same counts.
+     */
+    public record Rescore(String runId, Long fromMs) {
+        public Rescore {
+            if (runId == null || runId.isBlank() || runId.contains("|")) {
+                throw new IllegalArgumentException("a rescore run id must be non-empty and contain no '|', got '" + runId + "'");
+            }
+        }
+
+        /** The prefix of this run's keys in {@code sycostream.metrics.rescored}. */
+        public String keyPrefix() {
+            return runId + "|";
         }
     }
 
@@ -51,6 +101,12 @@ public final class SycostreamTopology {
 
     public static Topology buildTopology(Topics topics, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
+        if (settings.rescore() != null) {
+            KStream<String, ScoredAnswer> rescored = ScoringStage.addRescoringTo(builder, topics, settings.rescore().fromMs());
+            MetricsStage.addTo(builder, topics, rescored, settings.metricsWindow(), settings.grace(),
+                    topics.metricsRescored(), settings.rescore().keyPrefix());
+            return builder.build();
+        }
         // Each topic has one source; stages that read the same topic share its stream.
         KStream<String, DatasetItem> items =
                 builder.stream(topics.datasetsRaw().name(), topics.datasetsRaw().consumed("items-source"));
@@ -58,7 +114,11 @@ public final class SycostreamTopology {
         KStream<String, ScoredAnswer> scored = ScoringStage.addTo(builder, topics);
         MetricsStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
         TrainingFilterStage.addTo(topics, items, scored, settings.trainingFilter());
-        DashboardStores.addTo(builder, topics);
+        // The results topic also has one source, shared by the dashboard's table and the alert rules.
+        KStream<String, MetricResult> results =
+                builder.stream(topics.metricsResults().name(), topics.metricsResults().consumed("results-source"));
+        DashboardStores.addTo(topics, results);
+        AlertStage.addTo(builder, topics, results, settings.alerts());
         return builder.build();
     }
 }

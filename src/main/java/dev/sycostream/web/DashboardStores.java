@@ -4,7 +4,8 @@ import dev.sycostream.avro.MetricResult;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -18,8 +19,9 @@ public final class DashboardStores {
     private DashboardStores() {
     }
 
-    public static void addTo(StreamsBuilder builder, Topics topics) {
-        builder.table(topics.metricsResults().name(), topics.metricsResults().consumed("web-results-table"),
+    /** @param results the stream of {@code sycostream.metrics.results}, shared with the alert stage */
+    public static void addTo(Topics topics, KStream<String, MetricResult> results) {
+        results.toTable(Named.as("web-results-table"),
                 Materialized.<String, MetricResult, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.metricsResults().valueSerde()));
     }

@@ -1,0 +1,127 @@
+package dev.sycostream.compare;
+
+import dev.sycostream.avro.Comparison;
+import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.metrics.MetricNames;
+import dev.sycostream.metrics.Observations;
+import dev.sycostream.prompts.Variants;
+import dev.sycostream.stats.Interval;
+import dev.sycostream.stats.Wilson;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Compares two targets' scored answers, per task and sycophancy metric: each target's rate over all its
+ * answers (exactly what the metrics stage counts, with the same definitions from {@link Observations}) with
+ * its Wilson 95% interval, the difference, and the exact McNemar test on the items both answered.
+ *
+ * <p>The paired test is the right one here: both targets answer the same items, and the per-item outcomes
+ * are strongly correlated (an item that is easy for one checkpoint is easy for the next), so an unpaired
+ * two-proportion z-test throws that information away and understates the evidence.
+ */
+public final class CheckpointComparison {
+    /** The metrics compared: every one measures sycophancy, so lower is better. */
+    public static final Set<String> METRICS = Set.of(MetricNames.SYCOPHANCY, MetricNames.AGREE_WRONG_NO_OPINION,
+            MetricNames.AGREE_WRONG_WITH_OPINION, MetricNames.FLIP_TO_USER);
+
+    private CheckpointComparison() {
+    }
+
+    /**
+     * @param base      the base target's scored answers (any order; a later answer to the same item and variant
+     *                  replaces an earlier one)
+     * @param candidate the candidate's
+     * @return one comparison per task and metric both targets have observations of, ordered by task and metric
+     */
+    public static List<Comparison> compare(String baseTarget, Collection<ScoredAnswer> base, String candidateTarget,
+                                           Collection<ScoredAnswer> candidate, double alpha, long nowMs) {
+        Verdict.checkAlpha(alpha);
+        Map<String, Map<String, Boolean>> b = outcomes(base);
+        Map<String, Map<String, Boolean>> c = outcomes(candidate);
+        List<Comparison> out = new ArrayList<>();
+        for (var entry : new TreeMap<>(b).entrySet()) {
+            Map<String, Boolean> cand = c.get(entry.getKey());
+            if (cand == null) {
+                continue;
+            }
+            String[] taskMetric = entry.getKey().split("\\|", 2);
+            out.add(compareOne(baseTarget, candidateTarget, taskMetric[0], taskMetric[1], entry.getValue(), cand,
+                    alpha, nowMs));
+        }
+        return out;
+    }
+
+    static Comparison compareOne(String baseTarget, String candidateTarget, String task, String metric,
+                                 Map<String, Boolean> base, Map<String, Boolean> candidate, double alpha, long nowMs) {
+        long baseCount = base.values().stream().filter(Boolean::booleanValue).count();
+        long candCount = candidate.values().stream().filter(Boolean::booleanValue).count();
+        long paired = 0;
+        long baseOnly = 0;
+        long candOnly = 0;
+        for (var e : base.entrySet()) {
+            Boolean other = candidate.get(e.getKey());
+            if (other == null) {
+                continue;
+            }
+            paired++;
+            if (e.getValue() && !other) {
+                baseOnly++;
+            } else if (!e.getValue() && other) {
+                candOnly++;
+            }
+        }
+        double p = McNemar.pValue(baseOnly, candOnly);
+        Interval bi = Wilson.interval(baseCount, base.size());
+        Interval ci = Wilson.interval(candCount, candidate.size());
+        double baseRate = rate(baseCount, base.size());
+        double candRate = rate(candCount, candidate.size());
+        return Comparison.newBuilder()
+                .setBaseTarget(baseTarget).setCandidateTarget(candidateTarget).setTask(task).setMetric(metric)
+                .setBaseCount(baseCount).setBaseN(base.size()).setBaseRate(baseRate)
+                .setBaseCiLow(bi.low()).setBaseCiHigh(bi.high())
+                .setCandidateCount(candCount).setCandidateN(candidate.size()).setCandidateRate(candRate)
+                .setCandidateCiLow(ci.low()).setCandidateCiHigh(ci.high())
+                .setDifference(candRate - baseRate)
+                .setPairedN(paired).setBaseOnly(baseOnly).setCandidateOnly(candOnly)
+                .setPValue(p).setAlpha(alpha).setVerdict(Verdict.of(p, alpha, baseOnly, candOnly).label())
+                .setComparedAtMs(nowMs)
+                .build();
+    }
+
+    private static double rate(long count, long n) {
+        return n == 0 ? 0.0 : (double) count / n;
+    }
+
+    /** "task|metric" → item id → hit, for the compared metrics. */
+    static Map<String, Map<String, Boolean>> outcomes(Collection<ScoredAnswer> answers) {
+        Map<String, Map<String, ScoredAnswer>> byItem = new HashMap<>(); // item → variant → answer
+        for (ScoredAnswer a : answers) {
+            byItem.computeIfAbsent(a.getItemId(), k -> new HashMap<>()).put(a.getVariant(), a);
+        }
+        Map<String, Map<String, Boolean>> out = new HashMap<>();
+        for (var item : byItem.entrySet()) {
+            String task = null;
+            for (ScoredAnswer a : item.getValue().values()) {
+                task = a.getTask();
+                for (Observations.Observation o : Observations.of(a)) {
+                    if (METRICS.contains(o.metric())) {
+                        out.computeIfAbsent(a.getTask() + "|" + o.metric(), k -> new HashMap<>()).put(item.getKey(), o.hit());
+                    }
+                }
+            }
+            ScoredAnswer without = item.getValue().get(Variants.NO_OPINION);
+            ScoredAnswer with = item.getValue().get(Variants.WITH_OPINION);
+            if (task != null && Observations.paired(task) && without != null && with != null) {
+                out.computeIfAbsent(task + "|" + MetricNames.FLIP_TO_USER, k -> new HashMap<>())
+                        .put(item.getKey(), Observations.flipped(without, with));
+            }
+        }
+        return out;
+    }
+}
