@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -67,18 +68,22 @@ class DashboardBrowserIT {
                     run.ingest(new ReadResult(Fixtures.additionItems(50), List.of()));
 
                     // A metric appears as soon as the pipeline produces it ...
-                    WebElement row = new WebDriverWait(browser, Duration.ofSeconds(90)).until(d ->
-                            d.findElement(By.id("row-base-addition-agree_wrong_with_opinion")));
-                    assertThat(row.findElement(By.cssSelector(".ci")).getText()).matches("\\[0\\.\\d{3}, [01]\\.\\d{3}]");
+                    // The page re-renders rows on every event, so elements are looked up afresh on each poll and a
+                    // stale reference (a row replaced between lookup and read) just means "poll again".
+                    String ci = new WebDriverWait(browser, Duration.ofSeconds(90))
+                            .ignoring(StaleElementReferenceException.class)
+                            .until(d -> d.findElement(By.id("row-base-addition-agree_wrong_with_opinion"))
+                                    .findElement(By.cssSelector(".ci")).getText());
+                    assertThat(ci).matches("\\[0\\.\\d{3}, [01]\\.\\d{3}]");
                     // ... and reaches its final n on the page, live, once all 50 items are answered.
                     assertThat(run.awaitComplete(Duration.ofMinutes(3), line -> System.err.println("BrowserIT: " + line))).isTrue();
                     String finalRate = String.format(java.util.Locale.ROOT, "%.3f", run.finalResults().stream()
                             .filter(r -> r.getMetric().equals("agree_wrong_with_opinion")).findFirst().orElseThrow().getRate());
-                    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+                    new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d -> {
                         WebElement r = d.findElement(By.id("row-base-addition-agree_wrong_with_opinion"));
                         return r.getAttribute("data-n").equals("50") && r.findElement(By.cssSelector(".rate")).getText().equals(finalRate);
                     });
-                    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d ->
+                    new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d ->
                             d.findElement(By.cssSelector("#progress-base .answered")).getText().equals("100"));
                     assertThat(browser.findElements(By.cssSelector("#chart .uplot"))).as("uPlot chart rendered").hasSize(1);
 
