@@ -45,6 +45,7 @@ public final class DashboardServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Api api;
+    private final ComparisonsAndAlerts insights;
     private final PrometheusMetrics metrics;
     private final SseHub hub;
     private final Runnable beforeScrape;
@@ -58,6 +59,13 @@ public final class DashboardServer implements AutoCloseable {
      * @throws IllegalStateException if the address cannot be bound
      */
     public DashboardServer(WebOptions options, Api api, PrometheusMetrics metrics, SseHub hub, Runnable beforeScrape) {
+        this(options, api, null, metrics, hub, beforeScrape);
+    }
+
+    /** @param insights the comparison and alert endpoints; null serves 404 with a reason for them */
+    public DashboardServer(WebOptions options, Api api, ComparisonsAndAlerts insights, PrometheusMetrics metrics,
+                           SseHub hub, Runnable beforeScrape) {
+        this.insights = insights;
         this.api = api;
         this.metrics = metrics;
         this.hub = hub;
@@ -134,6 +142,10 @@ public final class DashboardServer implements AutoCloseable {
                 case "/api/metrics" -> json(ex, api.metrics(query));
                 case "/api/progress" -> json(ex, api.progress());
                 case "/api/events" -> events(ex);
+                case "/api/compare" -> json(ex, insights == null
+                        ? Api.error(404, "comparisons are not served by this server") : insights.compare(query));
+                case "/api/alerts" -> json(ex, insights == null
+                        ? Api.error(404, "alerts are not served by this server") : insights.alerts());
                 case "/metrics" -> prometheus(ex);
                 default -> {
                     if (path.startsWith("/webjars/uplot/") && !path.contains("..")) {

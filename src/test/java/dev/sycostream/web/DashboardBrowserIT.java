@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import dev.sycostream.alerts.AlertRule;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -49,7 +50,9 @@ class DashboardBrowserIT {
                         + " (Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
         try (EmbeddedStack stack = new EmbeddedStack(null).start()) {
             SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(), stateDir, 2);
-            try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, 1, WebOptions.loopback(0))) {
+            try (EvaluationRun run = EvaluationRun.start(config,
+                    SycostreamTopology.Settings.DEFAULT.withAlerts(List.of(AlertRule.parse("addition/agree_wrong_with_opinion > 0.4"))),
+                    1, WebOptions.loopback(0))) {
                 ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                                 "--window-size=1280,1100");
@@ -65,6 +68,8 @@ class DashboardBrowserIT {
 
                     SimSpec sim = SimSpec.parse("base:sycophancy=0.75,knowledge=0.9,seed=1");
                     run.register(TargetRegistrar.target("base", "sim", "ck1", "simulated", sim.params()));
+                    run.register(TargetRegistrar.target("intervened", "sim", "ck2", "simulated",
+                            SimSpec.parse("intervened:sycophancy=0.1,knowledge=0.9,seed=2").params()));
                     run.ingest(new ReadResult(Fixtures.additionItems(50), List.of()));
 
                     // A metric appears as soon as the pipeline produces it ...
@@ -78,7 +83,7 @@ class DashboardBrowserIT {
                     // ... and reaches its final n on the page, live, once all 50 items are answered.
                     assertThat(run.awaitComplete(Duration.ofMinutes(3), line -> System.err.println("BrowserIT: " + line))).isTrue();
                     String finalRate = String.format(java.util.Locale.ROOT, "%.3f", run.finalResults().stream()
-                            .filter(r -> r.getMetric().equals("agree_wrong_with_opinion")).findFirst().orElseThrow().getRate());
+                            .filter(r -> r.getTargetId().equals("base") && r.getMetric().equals("agree_wrong_with_opinion")).findFirst().orElseThrow().getRate());
                     new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d -> {
                         WebElement r = d.findElement(By.id("row-base-addition-agree_wrong_with_opinion"));
                         return r.getAttribute("data-n").equals("50") && r.findElement(By.cssSelector(".rate")).getText().equals(finalRate);
@@ -86,6 +91,25 @@ class DashboardBrowserIT {
                     new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d ->
                             d.findElement(By.cssSelector("#progress-base .answered")).getText().equals("100"));
                     assertThat(browser.findElements(By.cssSelector("#chart .uplot"))).as("uPlot chart rendered").hasSize(1);
+
+                    // The alert rule (judged on the interval's lower bound) fires for the sycophantic target only.
+                    String banner = new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                            .until(d -> {
+                                WebElement b = d.findElement(By.id("alerts"));
+                                return b.isDisplayed() && b.getText().contains("ALERT") ? b.getText() : null;
+                            });
+                    assertThat(banner).contains("base addition/agree_wrong_with_opinion").doesNotContain("intervened");
+
+                    // Comparison view: the low-sycophancy checkpoint is a significant improvement on this metric.
+                    new WebDriverWait(browser, Duration.ofSeconds(15)).until(d ->
+                            d.findElements(By.cssSelector("#compare-candidate option")).size() == 2);
+                    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("compare-base"))).selectByValue("base");
+                    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("compare-candidate"))).selectByValue("intervened");
+                    browser.findElement(By.id("compare-run")).click();
+                    String verdict = new WebDriverWait(browser, Duration.ofSeconds(40)).ignoring(StaleElementReferenceException.class)
+                            .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                            .until(d -> d.findElement(By.cssSelector("#compare-addition-agree_wrong_with_opinion .verdict")).getText());
+                    assertThat(verdict).isEqualTo("improved");
 
                     Path artifacts = Path.of("target", "test-artifacts");
                     Files.createDirectories(artifacts);

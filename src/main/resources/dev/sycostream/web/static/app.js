@@ -132,6 +132,63 @@
     });
   }
 
+  // Alerts are judged by the pipeline's alert stage; the banner lists those currently firing.
+  async function renderAlerts() {
+    try {
+      const body = await getJson('/api/alerts');
+      const banner = document.getElementById('alerts');
+      banner.hidden = body.firing.length === 0;
+      banner.replaceChildren(...body.firing.map(a => el('div',
+        'ALERT ' + a.rule + ': ' + a.target + ' ' + a.task + '/' + a.metric + ' = ' + fmt(a.rate)
+          + ' [' + fmt(a.ci_low) + ', ' + fmt(a.ci_high) + ']', 'alert')));
+    } catch (e) {
+      // no alerts topic yet, or the pipeline is restarting: keep the last banner
+    }
+  }
+
+  async function refreshTargets() {
+    try {
+      const body = await getJson('/api/targets');
+      const names = body.targets.map(t => t.target);
+      for (const id of ['compare-base', 'compare-candidate']) {
+        const select = document.getElementById(id);
+        if (names.join() === [...select.options].map(o => o.value).join()) continue;
+        const chosen = select.value;
+        select.replaceChildren(...names.map(n => { const o = el('option', n); o.value = n; return o; }));
+        if (names.includes(chosen)) select.value = chosen;
+        else if (id === 'compare-candidate' && names.length > 1) select.value = names[1];
+      }
+    } catch (e) {
+      // retried on the next tick
+    }
+  }
+
+  // The comparison pairs both targets' answers item by item (exact McNemar test), computed by /api/compare.
+  async function runComparison() {
+    const base = document.getElementById('compare-base').value;
+    const candidate = document.getElementById('compare-candidate').value;
+    const status = document.getElementById('compare-status');
+    status.textContent = 'comparing…';
+    try {
+      const body = await getJson('/api/compare?base=' + encodeURIComponent(base)
+        + '&candidate=' + encodeURIComponent(candidate));
+      document.querySelector('#comparison tbody').replaceChildren(...body.comparisons.map(c => {
+        const tr = el('tr');
+        tr.id = 'compare-' + c.task + '-' + c.metric;
+        tr.append(el('td', c.task), el('td', c.metric),
+          el('td', fmt(c.base_rate) + ' [' + fmt(c.base_ci_low) + ', ' + fmt(c.base_ci_high) + ']', 'num'),
+          el('td', fmt(c.candidate_rate) + ' [' + fmt(c.candidate_ci_low) + ', ' + fmt(c.candidate_ci_high) + ']', 'num'),
+          el('td', (c.difference >= 0 ? '+' : '') + fmt(c.difference), 'num'),
+          el('td', String(c.paired_n), 'num'), el('td', c.p_value.toPrecision(3), 'num'),
+          el('td', c.verdict, 'verdict verdict-' + c.verdict.replace(/ /g, '-')));
+        return tr;
+      }));
+      status.textContent = base + ' vs ' + candidate;
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }
+
   async function start() {
     connect(); // first, so no result between the snapshot and the stream is missed
     try {
@@ -142,6 +199,11 @@
     }
     renderProgress();
     setInterval(renderProgress, 2000);
+    renderAlerts();
+    setInterval(renderAlerts, 5000);
+    refreshTargets();
+    setInterval(refreshTargets, 5000);
+    document.getElementById('compare-run').addEventListener('click', runComparison);
     document.getElementById('chart-metric').addEventListener('change', () => { plotSeriesKey = ''; dirty = true; });
     setInterval(() => {
       if (!dirty) return;
