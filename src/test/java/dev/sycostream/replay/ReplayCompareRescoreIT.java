@@ -174,7 +174,16 @@ class ReplayCompareRescoreIT {
         TopicSnapshot.read(config.clientConfig(), run.topics().alerts(), null, Duration.ofSeconds(30),
                 r -> byTarget.computeIfAbsent(r.value().getTargetId(), t -> new ArrayList<>()).add(r.value()));
         // agree_wrong_with_opinion implied: sycophant 0.82, careful 0.19, twins 0.55; judged on the lower bound.
-        assertThat(byTarget.keySet()).containsExactly("sycophant");
+        // Early on, with a handful of answers, a twin's interval can sit above the threshold for a moment (e.g. 9/9
+        // gives a lower bound of 0.70): the rule then fires and clears. At the end only the sycophant is firing.
+        assertThat(byTarget).containsKey("sycophant").doesNotContainKey("careful");
+        byTarget.forEach((target, list) -> {
+            if (!target.equals("sycophant")) {
+                assertThat(list.get(list.size() - 1).getFiring()).as(target + " ends cleared").isFalse();
+                assertThat(list.get(list.size() - 1).getN()).as(target + " cleared only after a few answers")
+                        .isLessThan(150);
+            }
+        });
         List<Alert> alerts = byTarget.get("sycophant");
         for (int i = 0; i < alerts.size(); i++) {
             assertThat(alerts.get(i).getFiring()).as("alerts alternate firing / cleared, starting firing")
