@@ -32,14 +32,19 @@ public final class ScoringStage {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORED_IDS_STORE),
                 Serdes.String(), Serdes.Long()));
 
+        // Caching is off on both tables: every request_id is written once, so a cache dedups nothing here, while
+        // 10^5 requests and replies would fill the thread's cache and evict the metrics aggregates, which it is for
+        // (the profile of `sycostream bench` showed eviction as the stream thread's largest cost).
         KTable<String, ModelRequest> requests = builder.table(topics.modelRequests().name(),
                 topics.modelRequests().consumed("scoring-requests"),
                 Materialized.<String, ModelRequest, KeyValueStore<Bytes, byte[]>>as(REQUESTS_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.modelRequests().valueSerde()));
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.modelRequests().valueSerde())
+                        .withCachingDisabled());
         KTable<String, ModelReply> replies = builder.table(topics.modelReplies().name(),
                 topics.modelReplies().consumed("scoring-replies"),
                 Materialized.<String, ModelReply, KeyValueStore<Bytes, byte[]>>as(REPLIES_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.modelReplies().valueSerde()));
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.modelReplies().valueSerde())
+                        .withCachingDisabled());
 
         requests.join(replies, ScoredPair::new, Named.as("scoring-join-replies"))
                 .toStream(Named.as("scoring-joined-stream"))
