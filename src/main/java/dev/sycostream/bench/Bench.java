@@ -11,6 +11,7 @@ import dev.sycostream.datasets.ReadResult;
 import dev.sycostream.demo.EvaluationRun;
 import dev.sycostream.embedded.EmbeddedKafkaBroker;
 import dev.sycostream.embedded.EmbeddedStack;
+import dev.sycostream.ingest.DatasetIngestor;
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.prompts.PromptRenderer;
@@ -60,9 +61,10 @@ public final class Bench {
      * @param workers      model workers
      * @param seed         first seed of the addition sets
      * @param timeout      give up a pipeline run after this long
+     * @param rate         answers per second offered (items ingested in 100 ms ticks), or 0 for everything at once
      */
     public record Options(List<Long> answers, List<String> guarantees, long rawRecords, int partitions, int workers,
-                          long seed, Duration timeout, boolean json) {
+                          long seed, Duration timeout, boolean json, double rate) {
     }
 
     private Bench() {
@@ -132,6 +134,7 @@ public final class Bench {
             r.put("items", items);
             r.put("partitions", options.partitions());
             r.put("workers", options.workers());
+            r.put("offered_answers_per_s", options.rate() > 0 ? String.valueOf(options.rate()) : "all_at_once");
 
             // --- the raw limit, on this broker -------------------------------------------------------------
             int[] size = requestSize(topics, dataset);
@@ -144,11 +147,15 @@ public final class Bench {
             raw.produce("bench.raw.warmup", Math.min(options.rawRecords(), 50_000)); // JIT and broker warm-up
             err.printf("bench %s: raw limit with %d records of %d+%d bytes%n", guarantee, options.rawRecords(), size[0], size[1]);
             RawLimit.Rate p1 = raw.produce("bench.raw.p1", options.rawRecords());
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long rawCpu0 = os.getProcessCpuTime();
             RawLimit.Rate p6 = raw.produce("bench.raw.p6", options.rawRecords());
+            double rawCpuPerRecordUs = (os.getProcessCpuTime() - rawCpu0) / 1e3 / options.rawRecords();
             RawLimit.Rate consumed = raw.consume("bench.raw.p6", options.rawRecords());
             r.put("raw_produce_p1_per_s", p1.perSecond());
             r.put("raw_produce_p6_per_s", p6.perSecond());
             r.put("raw_consume_p6_per_s", consumed.perSecond());
+            r.put("raw_cpu_us_per_record_p6", rawCpuPerRecordUs);
             double rawLimit = Math.max(p1.perSecond(), p6.perSecond());
 
             // --- the pipeline --------------------------------------------------------------------------------
@@ -161,11 +168,10 @@ public final class Bench {
                 List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                         .filter(p -> p.getType() == MemoryType.HEAP).toList();
                 heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
-                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 long cpu0 = os.getProcessCpuTime();
                 long ingestStart = System.currentTimeMillis();
                 long[] nextReport = {System.nanoTime()};
-                Thread ingest = new Thread(() -> run.ingest(new ReadResult(dataset, List.of())), "sycostream-bench-ingest");
+                Thread ingest = new Thread(() -> ingest(config, topics, dataset, options.rate()), "sycostream-bench-ingest");
                 ingest.start();
                 ExpectedCounts expected = ExpectedCounts.of(dataset);
                 long end = tracker.awaitComplete(expected, List.of(TARGET), options.timeout(), () -> {
@@ -195,7 +201,13 @@ public final class Bench {
                 r.put("ratio_p1", perSecond / p1.perSecond());
                 r.put("ratio_p6", perSecond / p6.perSecond());
                 r.put("ingest_to_final_s", (end - ingestStart) / 1000.0);
-                long[] latency = latencies(config, topics, tracker.counts().get(TARGET));
+                long[] replied = repliedAt(config, topics);
+                List<ResultsTracker.CountAt> counts = tracker.counts().get(TARGET);
+                // where the time went, from the first request: the worker's first and last reply, the first count
+                r.put("first_reply_s", replied.length == 0 ? -1 : (replied[0] - firstRequest) / 1000.0);
+                r.put("last_reply_s", replied.length == 0 ? -1 : (replied[replied.length - 1] - firstRequest) / 1000.0);
+                r.put("first_count_s", counts == null || counts.isEmpty() ? -1 : (counts.get(0).visibleAtMs() - firstRequest) / 1000.0);
+                long[] latency = latencies(replied, counts == null ? List.of() : counts);
                 r.put("latency_n", latency.length);
                 r.put("latency_p50_ms", percentile(latency, 0.50));
                 r.put("latency_p99_ms", percentile(latency, 0.99));
@@ -203,6 +215,8 @@ public final class Bench {
                 double cpuSeconds = (cpu1 - cpu0) / 1e9;
                 r.put("cpu_s", cpuSeconds);
                 r.put("cpu_us_per_answer", cpuSeconds * 1e6 / answerCount);
+                // the same ratio in CPU (whole process, broker included): less sensitive to other load on the machine
+                r.put("cpu_ratio", rawCpuPerRecordUs / (cpuSeconds * 1e6 / answerCount));
                 r.put("peak_heap_mib", peakHeap / (1024.0 * 1024.0));
                 r.put("max_heap_used_sampled_mib", tracker.maxHeapUsed() / (1024.0 * 1024.0));
                 r.put("heap_max_mib", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
@@ -215,6 +229,32 @@ public final class Bench {
             EmbeddedKafkaBroker.deleteRecursively(work);
         }
         return r;
+    }
+
+    /** Ingests the items at once (rate 0), or paced: every 100 ms the items for rate/10 answers. */
+    private static void ingest(SycostreamConfig config, Topics topics, List<DatasetItem> dataset, double rate) {
+        try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
+            if (rate <= 0) {
+                ingestor.ingest(new ReadResult(dataset, List.of()));
+                return;
+            }
+            double itemsPerTick = rate / 2 / 10;
+            long start = System.nanoTime();
+            int sent = 0;
+            for (int tick = 1; sent < dataset.size(); tick++) {
+                int upTo = (int) Math.min(dataset.size(), Math.round(itemsPerTick * tick));
+                if (upTo > sent) {
+                    ingestor.ingest(new ReadResult(dataset.subList(sent, upTo), List.of()));
+                    sent = upTo;
+                }
+                long wait = start + tick * 100_000_000L - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Mean key and value size of the serialized requests of the first items (as the prompt stage builds them). */
@@ -249,12 +289,8 @@ public final class Bench {
         return min[0];
     }
 
-    /**
-     * Reply-to-metric latency, sorted. Replies of the target are ordered by replied_at_ms; the k-th reply's latency
-     * is the wall-clock time at which the target's cumulative metrics, as read (read_committed) by this bench,
-     * had first counted at least k answers, minus that reply's replied_at_ms.
-     */
-    static long[] latencies(SycostreamConfig config, Topics topics, List<ResultsTracker.CountAt> counts) {
+    /** ModelReply.replied_at_ms of every committed reply of the bench target, sorted. */
+    static long[] repliedAt(SycostreamConfig config, Topics topics) {
         Deserializer<ModelReply> d = topics.modelReplies().valueSerde().deserializer();
         List<Long> replied = new ArrayList<>();
         TopicScan.all(config.clientConfig(), Topics.MODEL_REPLIES, r -> {
@@ -263,11 +299,14 @@ public final class Bench {
                 replied.add(reply.getRepliedAtMs());
             }
         });
-        long[] r = replied.stream().mapToLong(Long::longValue).sorted().toArray();
-        return latencies(r, counts);
+        return replied.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    /** The k-th (sorted) reply time against the first visible count reaching k; sorted result. */
+    /**
+     * Reply-to-metric latency, sorted. Replies are ordered by replied_at_ms; the k-th reply's latency is the
+     * wall-clock time at which the target's cumulative metrics, as read (read_committed) by this bench, had first
+     * counted at least k answers, minus that reply's replied_at_ms.
+     */
     static long[] latencies(long[] sortedRepliedAt, List<ResultsTracker.CountAt> counts) {
         List<Long> out = new ArrayList<>();
         int j = 0;

@@ -38,6 +38,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT30M", description = "Give up a pipeline run after this long (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "ANSWERS_PER_S",
+            description = "Offer this many answers per second (items ingested every 100 ms) to measure latency below saturation; 0 (default) ingests everything at once to measure throughput.")
+    double rate;
+
     @Option(names = "--json", description = "Print the results as a JSON array on stdout.")
     boolean json;
 
@@ -51,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         if (answers.stream().anyMatch(a -> a < 2)) {
             throw new IllegalArgumentException("--answers must be at least 2");
         }
-        return Bench.run(new Bench.Options(answers, guarantees, rawRecords, partitions, workers, seed, timeout, json),
+        return Bench.run(new Bench.Options(answers, guarantees, rawRecords, partitions, workers, seed, timeout, json, rate),
                 System.out, System.err);
     }
 }
