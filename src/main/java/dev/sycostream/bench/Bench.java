@@ -201,6 +201,9 @@ public final class Bench {
                 r.put("ratio_p1", perSecond / p1.perSecond());
                 r.put("ratio_p6", perSecond / p6.perSecond());
                 r.put("ingest_to_final_s", (end - ingestStart) / 1000.0);
+                long written = offsetsWritten(config);
+                r.put("log_offsets_per_answer", (double) written / answerCount);
+                r.put("offsets_ratio", perSecond * written / answerCount / rawLimit);
                 long[] replied = repliedAt(config, topics);
                 List<ResultsTracker.CountAt> counts = tracker.counts().get(TARGET);
                 // where the time went, from the first request: the worker's first and last reply, the first count
@@ -287,6 +290,28 @@ public final class Bench {
         TopicScan.firstOfEachPartition(config.clientConfig(), Topics.MODEL_REQUESTS,
                 r -> min[0] = Math.min(min[0], d.deserialize(r.topic(), r.value()).getCreatedAtMs()));
         return min[0];
+    }
+
+    /**
+     * Offsets taken in every topic but the bench's raw ones and internal ones: records the pipeline wrote (inputs,
+     * outputs, changelogs, repartition) plus, under exactly-once, the transaction markers.
+     */
+    static long offsetsWritten(SycostreamConfig config) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config.clientConfig())) {
+            var names = admin.listTopics().names().get().stream()
+                    .filter(t -> !t.startsWith("bench.raw.") && !t.startsWith("_")).toList();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(names).allTopicNames().get().forEach((name, d) -> d.partitions().forEach(p ->
+                    request.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            return admin.listOffsets(request).all().get().values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read end offsets: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** ModelReply.replied_at_ms of every committed reply of the bench target, sorted. */
