@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code sycostream} command. */
 @Command(name = "sycostream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "sycostream 0.1.0",
         description = "Measures LLM sycophancy continuously on Kafka (Wei et al. 2023).",
-        subcommands = {DemoCommand.class, PipelineCommand.class, WorkerCommand.class, IngestCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, PipelineCommand.class, WorkerCommand.class, IngestCommand.class,
                 TargetCommand.class, ReportCommand.class, CompareCommand.class, RescoreCommand.class, ExportTrainingCommand.class, TopicsCommand.class, DescribeTopologyCommand.class})
 public final class Main implements Runnable {
     static final String SERIALIZABLE_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";

@@ -1,0 +1,61 @@
+package dev.sycostream.cli;
+
+import dev.sycostream.bench.Bench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = {
+        "Measures the pipeline against the broker's own limit, in one process on an in-process broker: raw producer",
+        "(acks=all, idempotent; 1 and 6 partitions) and consumer rates for records the size of a model request, then",
+        "the whole pipeline with a simulated model answering instantly. Prints one 'BENCH key=value ...' line per",
+        "guarantee and size (stdout), progress on stderr; --json prints a JSON array instead."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--answers", split = ",", defaultValue = "200000", paramLabel = "N[,N...]",
+            description = "Answers per run (1 target x items x 2 variants); several sizes run one after another, each on a fresh broker (default ${DEFAULT-VALUE}).")
+    List<Long> answers = new ArrayList<>();
+
+    @Option(names = "--guarantee", defaultValue = "both",
+            description = "exactly_once_v2 | at_least_once | both (default ${DEFAULT-VALUE}).")
+    String guarantee;
+
+    @Option(names = "--raw-records", defaultValue = "200000", description = "Records per raw producer measurement (default ${DEFAULT-VALUE}).")
+    long rawRecords;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the pipeline's topics (default ${DEFAULT-VALUE}, as the demo).")
+    int partitions;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Model workers (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "First seed of the generated addition sets (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", description = "Give up a pipeline run after this long (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "ANSWERS_PER_S",
+            description = "Offer this many answers per second (items ingested every 100 ms) to measure latency below saturation; 0 (default) ingests everything at once to measure throughput.")
+    double rate;
+
+    @Option(names = "--json", description = "Print the results as a JSON array on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> guarantees = switch (guarantee) {
+            case "both" -> Bench.GUARANTEES;
+            case "exactly_once_v2", "at_least_once" -> List.of(guarantee);
+            default -> throw new IllegalArgumentException("--guarantee must be exactly_once_v2, at_least_once or both, got " + guarantee);
+        };
+        if (answers.stream().anyMatch(a -> a < 2)) {
+            throw new IllegalArgumentException("--answers must be at least 2");
+        }
+        return Bench.run(new Bench.Options(answers, guarantees, rawRecords, partitions, workers, seed, timeout, json, rate),
+                System.out, System.err);
+    }
+}
