@@ -94,6 +94,10 @@
     } else {
       plot.setData(data);
     }
+    // uPlot widens a one-point time axis by 86400 / ms units (years here); show the single window +-5 minutes.
+    if (xs.length === 1) {
+      plot.setScale('x', { min: xs[0] - 300, max: xs[0] + 300 });
+    }
   }
 
   async function renderProgress() {
