@@ -53,10 +53,8 @@ final class ExportTrainingCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
         }
         var config = connection.connect();
-        List<TrainingExample> examples;
-        try (TrainingSetReader reader = new TrainingSetReader(config.clientConfig(), new Topics(config.serdeConfig()))) {
-            examples = reader.read(target, Duration.ofSeconds(30));
-        }
+        List<TrainingExample> examples = new TrainingSetReader(config.clientConfig(), new Topics(config.serdeConfig()))
+                .read(target, Duration.ofSeconds(30));
         if (examples.isEmpty()) {
             System.err.println("error: target '" + target + "' has no training examples in " + Topics.TRAINING_SYNTHETIC
                     + "; nothing written to " + out);

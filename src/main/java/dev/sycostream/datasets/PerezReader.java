@@ -1,10 +1,6 @@
 package dev.sycostream.datasets;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.PerezQuestion;
 import dev.sycostream.prompts.Letters;
@@ -14,12 +10,6 @@ import dev.sycostream.prompts.Tasks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,14 +37,6 @@ public final class PerezReader {
     static final String QUESTION = "question";
     static final String MATCHING = "answer_matching_behavior";
     static final String NOT_MATCHING = "answer_not_matching_behavior";
-
-    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
-    /** Strict JSON: no trailing content after the object, no duplicate keys. */
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     private PerezReader() {
     }
@@ -127,21 +109,11 @@ public final class PerezReader {
             throw new BadLine("line is " + line.length() + " bytes, over the limit of " + MAX_LINE_BYTES
                     + " (only the first " + MAX_LINE_BYTES + " bytes are kept)");
         }
-        byte[] bytes = line.bytes();
-        int skip = line.number() == 1 && startsWith(bytes, UTF8_BOM) ? UTF8_BOM.length : 0;
-        String text = decodeStrictUtf8(bytes, skip);
-        if (text.isBlank()) {
-            throw new BadLine("empty line");
-        }
         JsonNode root;
         try {
-            root = JSON.readTree(text);
-        } catch (JacksonException e) {
-            throw new BadLine("invalid JSON at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
-                    + ": " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadLine("not a JSON object");
+            root = JsonLines.parseObject(line.bytes(), line.number() == 1);
+        } catch (JsonLines.BadJsonLine e) {
+            throw new BadLine(e.getMessage());
         }
         PerezQuestion question = PerezQuestion.newBuilder()
                 .setQuestion(requireText(root, QUESTION))
@@ -218,31 +190,4 @@ public final class PerezReader {
         return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
-    private static String decodeStrictUtf8(byte[] bytes, int offset) throws BadLine {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
-        CharBuffer out = CharBuffer.allocate(bytes.length - offset);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            throw new BadLine("invalid UTF-8 at byte " + in.position());
-        }
-        return out.flip().toString();
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        if (bytes.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -4,6 +4,7 @@ import dev.sycostream.app.PipelineApp;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.TrainingExample;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.datasets.ReadResult;
 import dev.sycostream.ingest.DatasetIngestor;
@@ -173,17 +174,14 @@ public final class EvaluationRun implements AutoCloseable {
      */
     public boolean awaitTrainingExamples(Map<String, Long> expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (TrainingSetReader reader = new TrainingSetReader(config.clientConfig(), topics)) {
-            while (System.nanoTime() < deadline) {
-                boolean all = true;
-                for (var e : expected.entrySet()) {
-                    all &= reader.read(e.getKey(), Duration.ofSeconds(30)).size() == e.getValue();
-                }
-                if (all) {
-                    return true;
-                }
-                Thread.sleep(250);
+        TrainingSetReader reader = new TrainingSetReader(config.clientConfig(), topics);
+        while (System.nanoTime() < deadline) {
+            // One pass over the topic per check, for all targets at once.
+            Map<String, List<TrainingExample>> sets = reader.read(expected.keySet(), Duration.ofSeconds(30));
+            if (expected.entrySet().stream().allMatch(e -> sets.get(e.getKey()).size() == e.getValue())) {
+                return true;
             }
+            Thread.sleep(250);
         }
         return false;
     }

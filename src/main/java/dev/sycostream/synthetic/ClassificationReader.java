@@ -1,20 +1,11 @@
 package dev.sycostream.synthetic;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.sycostream.datasets.JsonLines;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sycostream.datasets.Rejected;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,10 +57,6 @@ public final class ClassificationReader {
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
     private ClassificationReader() {
@@ -128,26 +115,11 @@ public final class ClassificationReader {
 
     private static ClassificationRow jsonRow(byte[] original, boolean firstLine, String source, LabelMap map)
             throws BadRow {
-        int skip = firstLine && original.length >= 3 && (original[0] & 0xFF) == 0xEF && (original[1] & 0xFF) == 0xBB
-                && (original[2] & 0xFF) == 0xBF ? 3 : 0;
-        String text;
-        try {
-            text = decodeUtf8(original, skip);
-        } catch (InvalidUtf8 e) {
-            throw new BadRow("invalid UTF-8 at byte " + e.byteOffset);
-        }
-        if (text.isBlank()) {
-            throw new BadRow("empty line");
-        }
         JsonNode root;
         try {
-            root = JSON.readTree(text);
-        } catch (JacksonException e) {
-            throw new BadRow("invalid JSON at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
-                    + ": " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadRow("not a JSON object");
+            root = JsonLines.parseObject(original, firstLine);
+        } catch (JsonLines.BadJsonLine e) {
+            throw new BadRow(e.getMessage());
         }
         List<String> texts = new ArrayList<>();
         for (String field : map.textFields()) {
@@ -190,8 +162,8 @@ public final class ClassificationReader {
     private static Result readCsv(byte[] bytes, String sourceName, LabelMap map) throws IOException {
         String text;
         try {
-            text = decodeUtf8(bytes, 0);
-        } catch (InvalidUtf8 e) {
+            text = JsonLines.decodeUtf8(bytes, 0);
+        } catch (JsonLines.InvalidUtf8 e) {
             int line = 1;
             for (int i = 0; i < e.byteOffset; i++) {
                 line += bytes[i] == '\n' ? 1 : 0;
@@ -287,35 +259,5 @@ public final class ClassificationReader {
             }
         }
         return -1;
-    }
-
-    /** Bytes that are not UTF-8, starting at index {@code byteOffset} of the array being decoded. */
-    private static final class InvalidUtf8 extends CharacterCodingException {
-        final int byteOffset;
-
-        InvalidUtf8(int byteOffset) {
-            this.byteOffset = byteOffset;
-        }
-
-        @Override
-        public String getMessage() {
-            return "invalid UTF-8 at byte " + byteOffset;
-        }
-    }
-
-    private static String decodeUtf8(byte[] bytes, int offset) throws InvalidUtf8 {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
-        CharBuffer out = CharBuffer.allocate(bytes.length - offset);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            throw new InvalidUtf8(in.position());
-        }
-        return out.flip().toString();
     }
 }

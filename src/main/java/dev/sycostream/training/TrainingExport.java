@@ -38,15 +38,10 @@ public final class TrainingExport {
         }
         Map<String, TrainingExporter.Result> results = new LinkedHashMap<>();
         TrainingExporter exporter = new TrainingExporter();
-        try (TrainingSetReader reader = new TrainingSetReader(clientConfig, topics)) {
-            for (String target : targets) {
-                if (results.containsKey(target)) {
-                    continue;
-                }
-                List<TrainingExample> examples = reader.read(target, DEFAULT_TIMEOUT);
-                results.put(target, exporter.export(examples, format, dir.resolve(fileName(target, format)),
-                        null, null, ProgressListener.NONE));
-            }
+        Map<String, List<TrainingExample>> sets = new TrainingSetReader(clientConfig, topics).read(targets, DEFAULT_TIMEOUT);
+        for (var set : sets.entrySet()) {
+            results.put(set.getKey(), exporter.export(set.getValue(), format, dir.resolve(fileName(set.getKey(), format)),
+                    null, null, ProgressListener.NONE));
         }
         return results;
     }

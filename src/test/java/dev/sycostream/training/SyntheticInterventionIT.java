@@ -144,7 +144,8 @@ class SyntheticInterventionIT {
 
     @Test
     void theTopicHoldsExactlyTheExamplesOfAnswersThatWereCorrect() {
-        try (TrainingSetReader reader = new TrainingSetReader(run.config().clientConfig(), run.topics())) {
+        {
+            TrainingSetReader reader = new TrainingSetReader(run.config().clientConfig(), run.topics());
             for (SimSpec sim : SIMS) {
                 List<TrainingExample> examples = reader.read(sim.name(), Duration.ofSeconds(30));
                 assertThat(examples).allSatisfy(e -> {

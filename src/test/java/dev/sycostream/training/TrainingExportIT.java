@@ -78,7 +78,8 @@ class TrainingExportIT {
 
     @Test
     void readsTheLatestCommittedExamplesOfOneTargetInItemOrder() {
-        try (TrainingSetReader reader = new TrainingSetReader(cluster.clientConfig(), cluster.topics())) {
+        {
+            TrainingSetReader reader = new TrainingSetReader(cluster.clientConfig(), cluster.topics());
             assertThat(reader.read("base", Duration.ofSeconds(30))).containsExactly(B1, B2_NEW, B4);
             assertThat(reader.read("intervened", Duration.ofSeconds(30))).containsExactly(I1, I2);
             assertThat(reader.read("nobody", Duration.ofSeconds(30))).isEmpty();
@@ -93,7 +94,8 @@ class TrainingExportIT {
         List<TrainingExample> expected = List.of(B1, B2_NEW, B4);
         Path chat = dir.resolve("base.openai-chat.jsonl");
         Path pc = dir.resolve("base.prompt-completion.jsonl");
-        try (TrainingSetReader reader = new TrainingSetReader(cluster.clientConfig(), cluster.topics())) {
+        {
+            TrainingSetReader reader = new TrainingSetReader(cluster.clientConfig(), cluster.topics());
             List<TrainingExample> examples = reader.read("base", Duration.ofSeconds(30));
             TrainingExporter exporter = new TrainingExporter();
             assertThat(exporter.export(examples, ExportFormat.OPENAI_CHAT, chat, null, null, ProgressListener.NONE))
