@@ -61,8 +61,10 @@ public final class MetricsStage {
     public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, ScoredAnswer> scored,
                              Duration window, Duration grace, Topic<String, MetricResult> results, String keyPrefix) {
         Serde<MetricCounts> countsSerde = topics.valueSerde(MetricCounts.class);
+        // Cached: the two variants of an item are answered back to back, so the first usually waits here less than
+        // a commit interval, and its put and delete then collapse in the cache instead of both reaching the changelog.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE),
-                Serdes.String(), topics.evalScored().valueSerde()));
+                Serdes.String(), topics.evalScored().valueSerde()).withCachingEnabled());
         // Small (one entry per target × task × metric × open window) and emptied at every flush: in memory, with
         // its changelog for durability and the record cache so the changelog gets one write per key per commit.
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
