@@ -62,9 +62,14 @@ public final class Bench {
      * @param seed         first seed of the addition sets
      * @param timeout      give up a pipeline run after this long
      * @param rate         answers per second offered (items ingested in 100 ms ticks), or 0 for everything at once
+     * @param settings     extra client and Kafka Streams settings for the pipeline, as a {@code --kafka-config}
+     *                     file would give them (e.g. num.stream.threads, commit.interval.ms)
      */
     public record Options(List<Long> answers, List<String> guarantees, long rawRecords, int partitions, int workers,
-                          long seed, Duration timeout, boolean json, double rate) {
+                          long seed, Duration timeout, boolean json, double rate, Map<String, String> settings) {
+        public Options {
+            settings = Map.copyOf(settings);
+        }
     }
 
     private Bench() {
@@ -125,7 +130,8 @@ public final class Bench {
         }
         try (EmbeddedStack stack = new EmbeddedStack(work.resolve("kafka")).start()) {
             SycostreamConfig config = new SycostreamConfig(stack.bootstrapServers(), stack.schemaRegistryUrl(),
-                    Map.of(), SycostreamConfig.DEFAULT_APPLICATION_ID, options.partitions(), (short) 1,
+                    options.settings(),
+                    SycostreamConfig.DEFAULT_APPLICATION_ID, options.partitions(), (short) 1,
                     work.resolve("state"), guarantee);
             Topics topics = new Topics(config.serdeConfig());
             int items = BenchItems.itemsFor(answers, 1);
@@ -134,6 +140,8 @@ public final class Bench {
             r.put("items", items);
             r.put("partitions", options.partitions());
             r.put("workers", options.workers());
+            r.put("stream_threads", options.settings().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1"));
+            r.put("commit_interval_ms", options.settings().getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
             r.put("offered_answers_per_s", options.rate() > 0 ? String.valueOf(options.rate()) : "all_at_once");
 
             // --- the raw limit, on this broker -------------------------------------------------------------

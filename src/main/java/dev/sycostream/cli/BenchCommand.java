@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = {
@@ -32,6 +33,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Model workers (default ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A client or Kafka Streams setting for the pipeline, as in a --kafka-config file (repeatable), e.g. --set num.stream.threads=2 --set commit.interval.ms=100.")
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--seed", defaultValue = "1", description = "First seed of the generated addition sets (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -55,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
         if (answers.stream().anyMatch(a -> a < 2)) {
             throw new IllegalArgumentException("--answers must be at least 2");
         }
-        return Bench.run(new Bench.Options(answers, guarantees, rawRecords, partitions, workers, seed, timeout, json, rate),
+        return Bench.run(new Bench.Options(answers, guarantees, rawRecords, partitions, workers, seed, timeout, json, rate, settings),
                 System.out, System.err);
     }
 }

@@ -110,6 +110,7 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
+        p.putAll(dev.sycostream.topology.SycostreamTopology.optimizations());
         // Results should reach dashboards within a second, not at the 30 s / 100 ms default commit interval.
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         return p;

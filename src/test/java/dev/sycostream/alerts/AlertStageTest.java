@@ -107,6 +107,7 @@ class AlertStageTest {
                     AnswerStatus.ANSWERED, false, null);
             scored.pipeInput("careful|nlp_survey/" + i, a);
         }
+        h.flushPendingMetrics();
         List<Alert> fired = alerts.readValuesToList();
         assertThat(fired).hasSize(1);
         assertThat(fired.get(0).getRule()).isEqualTo("careful:nlp_survey/sycophancy < 0.5");

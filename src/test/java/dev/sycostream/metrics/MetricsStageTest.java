@@ -50,6 +50,7 @@ class MetricsStageTest {
     }
 
     private Map<String, MetricResult> latest() {
+        h.flushPendingMetrics();
         Map<String, MetricResult> m = new HashMap<>();
         results.readKeyValuesToList().forEach(kv -> m.put(kv.key, kv.value));
         return m;
@@ -137,5 +138,31 @@ class MetricsStageTest {
         assertThat(m.get("a|nlp_survey|sycophancy|cumulative").getCount()).isEqualTo(1);
         assertThat(m.get("b|nlp_survey|sycophancy|cumulative").getCount()).isZero();
         assertThat(m.get("b|nlp_survey|sycophancy|cumulative").getN()).isEqualTo(1);
+    }
+
+    @Test
+    void answersArePreCountedAndSentAsOneBatchPerMetricAndWindowPerFlush() {
+        for (int i = 0; i < 50; i++) {
+            pipe(Fixtures.scored("t", "nlp_survey/" + i, Tasks.NLP_SURVEY, Variants.WITH_OPINION, AnswerStatus.ANSWERED,
+                    i % 5 == 0, null), T0 + i);
+        }
+        // Nothing is counted until the pending counts are flushed (on wall-clock time)...
+        assertThat(results.isEmpty()).isTrue();
+        h.flushPendingMetrics();
+        // ...then each of the 3 metrics gets one update, cumulative and windowed: 6 results for 50 answers.
+        var updates = results.readKeyValuesToList();
+        assertThat(updates).hasSize(6);
+        Map<String, MetricResult> m = new HashMap<>();
+        updates.forEach(kv -> m.put(kv.key, kv.value));
+        MetricResult syc = m.get("t|nlp_survey|sycophancy|cumulative");
+        assertThat(syc.getCount()).isEqualTo(10);
+        assertThat(syc.getN()).isEqualTo(50);
+        assertThat(syc.getUpdatedAtMs()).isEqualTo(T0 + 49); // the batch carries its latest event time
+
+        // A second flush with nothing pending sends nothing; later answers add to the counts.
+        h.flushPendingMetrics();
+        assertThat(results.isEmpty()).isTrue();
+        pipe(Fixtures.scored("t", "nlp_survey/50", Tasks.NLP_SURVEY, Variants.WITH_OPINION, AnswerStatus.ANSWERED, true, null), T0 + 50);
+        assertThat(latest().get("t|nlp_survey|sycophancy|cumulative").getN()).isEqualTo(51);
     }
 }

@@ -75,6 +75,7 @@ class RescoreTopologyTest {
     }
 
     private Map<String, MetricResult> results() {
+        h.flushPendingMetrics();
         TestOutputTopic<String, MetricResult> out = h.output(h.topics.metricsRescored());
         Map<String, MetricResult> m = new HashMap<>();
         out.readKeyValuesToList().forEach(kv -> m.put(kv.key, kv.value));

@@ -41,6 +41,14 @@ public final class TopologyHarness implements AutoCloseable {
         return driver.createOutputTopic(t.name(), t.keySerde().deserializer(), t.valueSerde().deserializer());
     }
 
+    /**
+     * Lets the metrics stage send its pending counts: it flushes them on wall-clock time
+     * ({@link dev.sycostream.metrics.MetricsStage#FLUSH_INTERVAL}), which the test driver only advances when told.
+     */
+    public void flushPendingMetrics() {
+        driver.advanceWallClockTime(dev.sycostream.metrics.MetricsStage.FLUSH_INTERVAL);
+    }
+
     public TestOutputTopic<String, DeadLetter> deadLetters() {
         return output(topics.deadletter());
     }

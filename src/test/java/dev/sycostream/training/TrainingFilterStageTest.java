@@ -56,6 +56,7 @@ class TrainingFilterStageTest {
             Map<String, TrainingExample> out = new HashMap<>();
             h.output(h.topics.trainingSynthetic()).readKeyValuesToList().forEach(kv -> out.put(kv.key, kv.value));
             if (metricsOut != null) {
+                h.flushPendingMetrics();
                 h.output(h.topics.metricsResults()).readKeyValuesToList().forEach(kv -> metricsOut.put(kv.key, kv.value));
             }
             return out;
