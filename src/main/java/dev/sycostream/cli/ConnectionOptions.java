@@ -12,6 +12,8 @@ import java.util.Map;
 /** Where the cluster and the registry are; shared by every command that joins an existing stack. */
 final class ConnectionOptions {
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the pipeline and worker wait out an unreachable schema registry before failing. */
+    static final Duration SERVICE_REGISTRY_RETRY = Duration.ofMinutes(2);
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:SYCOSTREAM_BOOTSTRAP_SERVERS}",
             description = "Kafka bootstrap servers (env SYCOSTREAM_BOOTSTRAP_SERVERS).")
