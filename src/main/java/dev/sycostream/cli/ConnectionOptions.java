@@ -44,13 +44,17 @@ final class ConnectionOptions {
             description = "exactly_once_v2 (default) or at_least_once.")
     String processingGuarantee;
 
+    @Option(names = "--connect-timeout", defaultValue = "PT30S", paramLabel = "DURATION",
+            description = "How long to try reaching Kafka before giving up with an error (ISO-8601, default ${DEFAULT-VALUE}).")
+    Duration connectTimeout = CHECK_TIMEOUT;
+
     /**
      * The settings, after one Admin call proving the cluster is reachable with them: wrong credentials fail the
      * command within seconds with a message naming the authentication failure, instead of a client retrying.
      */
     SycostreamConfig connect() {
         SycostreamConfig config = toConfig();
-        ClusterCheck.verify(config.clientConfig(), CHECK_TIMEOUT);
+        ClusterCheck.verify(config.clientConfig(), connectTimeout);
         return config;
     }
 
