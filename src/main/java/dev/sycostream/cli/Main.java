@@ -41,7 +41,8 @@ public final class Main implements Runnable {
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean verbose = parsed.matchedOption("--verbose") != null;
+            // --verbose is inherited by every subcommand, so it is matched on whichever command it was given to.
+            boolean verbose = verboseRequested(args);
             if (verbose) {
                 cmd.getErr().println("error: " + message(e));
                 e.printStackTrace(cmd.getErr());
