@@ -60,7 +60,7 @@ public final class ClusterCheck {
         String protocol = String.valueOf(clientConfig.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
         // While Kafka is unreachable its client logs a warning on every reconnect attempt; the one error below says
         // the same, so those lines are held back for the seconds of this check (commands start with it).
-        try (Admin admin = Admin.create(config); QuietReconnects quiet = new QuietReconnects()) {
+        try (QuietReconnects quiet = new QuietReconnects(); Admin admin = Admin.create(config)) {
             return admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
