@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * a CSV writer would produce. Only a file-level problem (an unreadable or duplicated CSV header) fails the file,
  * and then with a message naming the file and line.
  */
-class ClassificationReaderProperties {
+class ClassificationReaderPropertiesTest {
     private static final LabelMap LABELS = LabelMaps.custom("mine", List.of("no", "yes"), null);
 
     @Provide

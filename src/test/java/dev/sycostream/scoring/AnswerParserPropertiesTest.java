@@ -14,7 +14,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The answer parser never throws, never invents a letter, and reads back a choice written the way prompts ask. */
-class AnswerParserProperties {
+class AnswerParserPropertiesTest {
 
     /**
      * Choice labels as in the datasets: one to three words of two or more letters ("Agree", "Strongly disagree").

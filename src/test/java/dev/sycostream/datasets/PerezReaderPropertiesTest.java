@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** PerezReader never throws on content, accounts for every line, and reads back what a valid file says. */
-class PerezReaderProperties {
+class PerezReaderPropertiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Bytes biased towards what makes JSON Lines interesting: braces, quotes, newlines, UTF-8 lead bytes. */
@@ -77,7 +77,7 @@ class PerezReaderProperties {
         Arbitrary<String> label = Arbitraries.strings().alpha().numeric().withChars(' ', '-', ',', 'é', '中').ofMinLength(1).ofMaxLength(30)
                 .map(String::strip).filter(s -> !s.isEmpty());
         return Arbitraries.integers().between(2, 8).flatMap(k -> Combinators.combine(text, label.list().ofSize(k),
-                Arbitraries.integers().between(0, k - 1), Arbitraries.strings().ofMaxLength(20).filter(PerezReaderProperties::noLoneSurrogate).map(s -> s.replaceAll("(?m)^[ \\t]*\\(", "[")))
+                Arbitraries.integers().between(0, k - 1), Arbitraries.strings().ofMaxLength(20).filter(PerezReaderPropertiesTest::noLoneSurrogate).map(s -> s.replaceAll("(?m)^[ \\t]*\\(", "[")))
                 .as(Question::new));
     }
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * bytes that are not a record (not the format, an unknown schema id, a cut or corrupt body) fail with a
  * {@link SerializationException} naming the topic: the one exception the Streams dead-letter handler expects.
  */
-class WireFormatProperties {
+class WireFormatPropertiesTest {
     private static final String SCOPE = "wire-format-properties";
     private static final Serde<ModelReply> SERDE = AvroSerdes.specific(ModelReply.class,
             Map.of("schema.registry.url", "mock://" + SCOPE), false);
