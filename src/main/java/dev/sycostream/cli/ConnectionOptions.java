@@ -12,6 +12,8 @@ import java.util.Map;
 /** Where the cluster and the registry are; shared by every command that joins an existing stack. */
 final class ConnectionOptions {
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the pipeline and worker wait out an unreachable schema registry before failing. */
+    static final Duration SERVICE_REGISTRY_RETRY = Duration.ofMinutes(2);
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:SYCOSTREAM_BOOTSTRAP_SERVERS}",
             description = "Kafka bootstrap servers (env SYCOSTREAM_BOOTSTRAP_SERVERS).")
@@ -42,13 +44,17 @@ final class ConnectionOptions {
             description = "exactly_once_v2 (default) or at_least_once.")
     String processingGuarantee;
 
+    @Option(names = "--connect-timeout", defaultValue = "PT30S", paramLabel = "DURATION",
+            description = "How long to try reaching Kafka before giving up with an error (ISO-8601, default ${DEFAULT-VALUE}).")
+    Duration connectTimeout = CHECK_TIMEOUT;
+
     /**
      * The settings, after one Admin call proving the cluster is reachable with them: wrong credentials fail the
      * command within seconds with a message naming the authentication failure, instead of a client retrying.
      */
     SycostreamConfig connect() {
         SycostreamConfig config = toConfig();
-        ClusterCheck.verify(config.clientConfig(), CHECK_TIMEOUT);
+        ClusterCheck.verify(config.clientConfig(), connectTimeout);
         return config;
     }
 

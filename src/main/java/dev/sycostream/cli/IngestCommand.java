@@ -46,6 +46,11 @@ final class IngestCommand implements Callable<Integer> {
         }
         }
         // Rejected lines are reported and dead-lettered; only a run that accepted nothing is a failure.
-        return accepted > 0 ? 0 : 1;
+        if (accepted == 0) {
+            System.err.println("error: no dataset item could be read; every rejected line is in " + Topics.DEADLETTER
+                    + " (sycostream deadletter list --stage ingest)");
+            return 1;
+        }
+        return 0;
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sycostream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "sycostream 0.1.0",
         description = "Measures LLM sycophancy continuously on Kafka (Wei et al. 2023).",
         subcommands = {DemoCommand.class, BenchCommand.class, PipelineCommand.class, WorkerCommand.class, IngestCommand.class,
-                TargetCommand.class, ReportCommand.class, CompareCommand.class, RescoreCommand.class, ExportTrainingCommand.class, TopicsCommand.class, DescribeTopologyCommand.class})
+                TargetCommand.class, ReportCommand.class, CompareCommand.class, RescoreCommand.class, ExportTrainingCommand.class, DeadLetterCommand.class, TopicsCommand.class, DescribeTopologyCommand.class})
 public final class Main implements Runnable {
     static final String SERIALIZABLE_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
@@ -30,17 +30,33 @@ public final class Main implements Runnable {
             System.setProperty(SERIALIZABLE_PACKAGES, "dev.sycostream.avro,java.lang,java.util,org.apache.avro.util");
         }
         CommandLine cli = new CommandLine(new Main());
+        // Misuse (unknown option, missing parameter, bad value) is one line naming the fix, not the usage text.
+        cli.setParameterExceptionHandler((e, args2) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            if (verboseRequested(args2)) {
+                e.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().flush();
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean verbose = parsed.matchedOption("--verbose") != null;
-            cmd.getErr().println("error: " + message(e));
+            // --verbose is inherited by every subcommand, so it is matched on whichever command it was given to.
+            boolean verbose = verboseRequested(args);
             if (verbose) {
+                cmd.getErr().println("error: " + message(e));
                 e.printStackTrace(cmd.getErr());
             } else {
-                cmd.getErr().println("(run with --verbose for the stack trace)");
+                cmd.getErr().println("error: " + message(e) + " (--verbose shows the stack trace)");
             }
+            cmd.getErr().flush();
             return 1;
         });
         return cli.execute(args);
+    }
+
+    private static boolean verboseRequested(String[] args) {
+        return java.util.Arrays.asList(args).contains("--verbose");
     }
 
     private static String message(Throwable e) {

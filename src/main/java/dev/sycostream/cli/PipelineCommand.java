@@ -46,7 +46,7 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<AlertRule> rules = alerts.stream().map(AlertRule::parse).toList(); // bad rules fail before connecting
         WebOptions web = new WebOptions(httpHost, httpPort, httpToken, false); // invalid options fail before Kafka
-        SycostreamConfig config = connection.connect();
+        SycostreamConfig config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY);
         PipelineApp app = new PipelineApp(config,
                 SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter).withAlerts(rules)).start();
         WebDashboard dashboard;

@@ -19,7 +19,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var config = connection.connect();
+        var config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY);
         String id = workerId != null ? workerId : java.net.InetAddress.getLocalHost().getHostName();
         ModelWorker worker = new ModelWorker(config.clientConfig(), new Topics(config.serdeConfig()), id, new Backends());
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "sycostream-worker-shutdown"));

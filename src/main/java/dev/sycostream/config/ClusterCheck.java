@@ -23,6 +23,28 @@ public final class ClusterCheck {
     private ClusterCheck() {
     }
 
+    /** Raises Kafka's NetworkClient logger to ERROR until closed (when logback is the SLF4J backend). */
+    private static final class QuietReconnects implements AutoCloseable {
+        private final ch.qos.logback.classic.Logger logger;
+        private final ch.qos.logback.classic.Level before;
+
+        QuietReconnects() {
+            org.slf4j.Logger l = org.slf4j.LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
+            logger = l instanceof ch.qos.logback.classic.Logger lb ? lb : null;
+            before = logger == null ? null : logger.getLevel();
+            if (logger != null) {
+                logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (logger != null) {
+                logger.setLevel(before);
+            }
+        }
+    }
+
     /**
      * @return the cluster id
      * @throws IllegalStateException naming the bootstrap servers and the cause: authentication failed,
@@ -36,7 +58,9 @@ public final class ClusterCheck {
         config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "sycostream-cluster-check");
         Object servers = clientConfig.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         String protocol = String.valueOf(clientConfig.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
-        try (Admin admin = Admin.create(config)) {
+        // While Kafka is unreachable its client logs a warning on every reconnect attempt; the one error below says
+        // the same, so those lines are held back for the seconds of this check (commands start with it).
+        try (QuietReconnects quiet = new QuietReconnects(); Admin admin = Admin.create(config)) {
             return admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
                     .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

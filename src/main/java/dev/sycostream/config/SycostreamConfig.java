@@ -1,6 +1,7 @@
 package dev.sycostream.config;
 
 import dev.sycostream.errors.DeadLetterExceptionHandler;
+import dev.sycostream.registry.SchemaRegistryClientConfig;
 import dev.sycostream.serde.AvroSerdeConfig;
 import dev.sycostream.serde.SpecificAvroSerde;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -59,6 +60,19 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
     public SycostreamConfig withStateDir(Path dir) {
         return new SycostreamConfig(bootstrapServers, schemaRegistryUrl, kafkaConfig, applicationId, partitions,
                 replicationFactor, dir, processingGuarantee);
+    }
+
+    /**
+     * The same settings with serdes that wait up to {@code retry} for an unreachable schema registry (unless the
+     * config file sets {@value SchemaRegistryClientConfig#UNREACHABLE_RETRY_MS} itself). For the long-running
+     * pipeline and worker: a registry restart then pauses them instead of failing good records. Kept under Kafka's
+     * {@code max.poll.interval.ms} (5 min) so a waiting consumer is not taken for dead.
+     */
+    public SycostreamConfig withRegistryOutageTolerance(java.time.Duration retry) {
+        Map<String, String> extra = new HashMap<>(kafkaConfig);
+        extra.putIfAbsent(SchemaRegistryClientConfig.UNREACHABLE_RETRY_MS, Long.toString(retry.toMillis()));
+        return new SycostreamConfig(bootstrapServers, schemaRegistryUrl, extra, applicationId, partitions,
+                replicationFactor, stateDir, processingGuarantee);
     }
 
     /** Reads a Java properties file of client settings, e.g. security.protocol, sasl.jaas.config, ssl.*. */

@@ -1,6 +1,7 @@
 package dev.sycostream.errors;
 
 import dev.sycostream.avro.DeadLetter;
+import dev.sycostream.registry.SchemaRegistryException;
 import dev.sycostream.serde.AvroSerdes;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +37,15 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                                 ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
+        if (registryUnreachable(exception)) {
+            // The record is not poison: the registry that would decode it is down (past the client's retries).
+            // Dead-lettering it would drop a good answer from the counts, so the task fails instead and the record
+            // is read again from the committed offset once the pipeline is restarted.
+            log.error("schema registry unreachable while reading {}; failing instead of dead-lettering a good record: {}",
+                    DeadLetters.kafkaSource(context.topic(), context.partition(), context.offset()),
+                    DeadLetters.reasonOf(exception));
+            return DeserializationExceptionHandler.Response.fail();
+        }
         String reason = "cannot deserialize: " + DeadLetters.reasonOf(exception);
         return DeserializationExceptionHandler.Response.resume(
                 deadLetter("streams-deserialization", context, record.key(), record.value(), reason, exception));
@@ -48,6 +58,16 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         return ProcessingExceptionHandler.Response.resume(
                 deadLetter("streams-processing", context, context.sourceRawKey(), context.sourceRawValue(),
                         reason, exception));
+    }
+
+    /** Whether the error is the registry not answering at all, as opposed to bytes that cannot be decoded. */
+    static boolean registryUnreachable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SchemaRegistryException e && e.isUnreachable()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<ProducerRecord<byte[], byte[]>> deadLetter(String stage, ErrorHandlerContext context, byte[] key,

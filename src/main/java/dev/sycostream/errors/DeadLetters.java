@@ -10,14 +10,26 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
+    /**
+     * The most bytes of an original key or value a letter keeps. Kafka refuses records over 1 MiB by default
+     * (max.request.size, message.max.bytes), and a letter that cannot be written would lose the record it reports;
+     * so a larger original (a 10 MB dataset line, a huge reply) is kept cut, with its length, and never replayed.
+     */
+    public static final int MAX_ORIGINAL_BYTES = 512 * 1024;
+
     public static DeadLetter of(String stage, String source, String reason, byte[] key, byte[] value,
                                 Throwable error, long failedAtMs) {
+        boolean valueCut = value != null && value.length > MAX_ORIGINAL_BYTES;
+        boolean keyCut = key != null && key.length > MAX_ORIGINAL_BYTES;
+        String note = (valueCut ? " [dead letter keeps the first " + MAX_ORIGINAL_BYTES + " of the value's " + value.length + " bytes]" : "")
+                + (keyCut ? " [dead letter keeps the first " + MAX_ORIGINAL_BYTES + " of the key's " + key.length + " bytes]" : "");
         return DeadLetter.newBuilder()
                 .setStage(stage)
                 .setSource(source)
-                .setReason(reason)
-                .setOriginalKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : java.nio.ByteBuffer.wrap(value))
+                .setReason(reason + note)
+                .setOriginalKey(key == null ? null : java.nio.ByteBuffer.wrap(key, 0, Math.min(key.length, MAX_ORIGINAL_BYTES)).slice())
+                .setOriginalValue(value == null ? null : java.nio.ByteBuffer.wrap(value, 0, Math.min(value.length, MAX_ORIGINAL_BYTES)).slice())
+                .setOriginalValueLength(valueCut ? (Long) (long) value.length : null)
                 .setErrorClass(error == null ? null : error.getClass().getName())
                 .setFailedAtMs(failedAtMs)
                 .build();

@@ -156,6 +156,30 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * (another node would say the same); only a failure to get an answer moves on to the next URL.
      */
     private JsonNode send(String method, String path, JsonNode body, String subject, Integer schemaId) {
+        long deadline = System.nanoTime() + config.unreachableRetry().toNanos();
+        long backoffMs = 200;
+        while (true) {
+            try {
+                return sendOnce(method, path, body, subject, schemaId);
+            } catch (SchemaRegistryException e) {
+                // Only "no answer at all" is worth waiting out; an HTTP error answer would be the same next time.
+                if (!e.isUnreachable() || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                log.warn("{}; retrying for up to {} s more", e.getMessage(),
+                        Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
+                try {
+                    Thread.sleep(Math.min(backoffMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMs = Math.min(backoffMs * 2, 2_000);
+            }
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, JsonNode body, String subject, Integer schemaId) {
         List<SchemaRegistryClientConfig.Endpoint> endpoints = config.endpoints();
         int first = preferredEndpoint.get();
         SchemaRegistryException lastFailure = null;

@@ -22,6 +22,11 @@ public final class SchemaRegistryClientConfig {
     public static final String URL = "schema.registry.url";
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    /**
+     * How long a call keeps retrying while no registry URL answers at all (0, the default: fail at once). Long-running
+     * services set it so that a registry restart pauses them instead of failing records that are perfectly good.
+     */
+    public static final String UNREACHABLE_RETRY_MS = "schema.registry.unreachable.retry.ms";
     /** USER_INFO (take {@link #BASIC_AUTH_USER_INFO}) or URL (take user-info from each URL, the default). */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
@@ -38,10 +43,12 @@ public final class SchemaRegistryClientConfig {
 
     private final List<Endpoint> endpoints;
     private final Duration requestTimeout;
+    private final Duration unreachableRetry;
 
-    private SchemaRegistryClientConfig(List<Endpoint> endpoints, Duration requestTimeout) {
+    private SchemaRegistryClientConfig(List<Endpoint> endpoints, Duration requestTimeout, Duration unreachableRetry) {
         this.endpoints = endpoints;
         this.requestTimeout = requestTimeout;
+        this.unreachableRetry = unreachableRetry;
     }
 
     public static SchemaRegistryClientConfig from(Map<String, ?> config) {
@@ -59,8 +66,9 @@ public final class SchemaRegistryClientConfig {
         for (String url : urls) {
             endpoints.add(endpoint(url, source.equals("USER_INFO") ? userInfo : null));
         }
-        long timeoutMs = timeoutMs(config);
-        return new SchemaRegistryClientConfig(List.copyOf(endpoints), Duration.ofMillis(timeoutMs));
+        long timeoutMs = millis(config, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, false);
+        long retryMs = millis(config, UNREACHABLE_RETRY_MS, 0, true);
+        return new SchemaRegistryClientConfig(List.copyOf(endpoints), Duration.ofMillis(timeoutMs), Duration.ofMillis(retryMs));
     }
 
     /** The comma-separated {@code schema.registry.url}, split; a clear error when it is missing. */
@@ -120,19 +128,20 @@ public final class SchemaRegistryClientConfig {
         return new Endpoint(base, base.toString(), authorization);
     }
 
-    private static long timeoutMs(Map<String, ?> config) {
-        Object v = config.get(REQUEST_TIMEOUT_MS);
+    private static long millis(Map<String, ?> config, String key, long fallback, boolean zeroAllowed) {
+        Object v = config.get(key);
         if (v == null) {
-            return DEFAULT_REQUEST_TIMEOUT_MS;
+            return fallback;
         }
         try {
             long ms = v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
-            if (ms <= 0) {
+            if (ms < 0 || (ms == 0 && !zeroAllowed)) {
                 throw new NumberFormatException();
             }
             return ms;
         } catch (NumberFormatException e) {
-            throw new ConfigException(REQUEST_TIMEOUT_MS, v, "must be a positive number of milliseconds");
+            throw new ConfigException(key, v, zeroAllowed ? "must be a number of milliseconds, 0 or more"
+                    : "must be a positive number of milliseconds");
         }
     }
 
@@ -151,6 +160,11 @@ public final class SchemaRegistryClientConfig {
 
     Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /** How long to keep retrying while the registry is unreachable; zero = not at all. */
+    Duration unreachableRetry() {
+        return unreachableRetry;
     }
 
     /** The URLs without credentials, comma-separated, for messages. */

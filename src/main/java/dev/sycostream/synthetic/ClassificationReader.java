@@ -6,6 +6,8 @@ import dev.sycostream.datasets.Rejected;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,17 +162,12 @@ public final class ClassificationReader {
     // ---------------------------------------------------------------- CSV
 
     private static Result readCsv(byte[] bytes, String sourceName, LabelMap map) throws IOException {
-        String text;
-        try {
-            text = JsonLines.decodeUtf8(bytes, 0);
-        } catch (JsonLines.InvalidUtf8 e) {
-            int line = 1;
-            for (int i = 0; i < e.byteOffset; i++) {
-                line += bytes[i] == '\n' ? 1 : 0;
-            }
-            throw new IOException(sourceName + ":" + line + ": invalid UTF-8 at byte " + e.byteOffset
-                    + " of the file; a CSV file must be UTF-8", e);
-        }
+        // Decoded leniently so that one record with bytes that are not UTF-8 is rejected on its own: a malformed
+        // sequence becomes U+FFFD and never swallows the ASCII quote, comma or newline after it, so the records'
+        // boundaries are those of the file; each record's own bytes are then checked strictly below.
+        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
+        LineBytes lines = new LineBytes(bytes);
         List<Csv.Record> records = Csv.parse(text);
         List<ClassificationRow> rows = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
@@ -178,6 +175,11 @@ public final class ClassificationReader {
             return new Result(rows, rejected);
         }
         Csv.Record header = records.get(0);
+        String headerUtf8Error = lines.utf8Error(header);
+        if (headerUtf8Error != null) {
+            throw new IOException(sourceName + ":" + header.line() + ": the CSV header is not UTF-8 (" + headerUtf8Error
+                    + "); a CSV file must be UTF-8");
+        }
         if (header.error() != null) {
             throw new IllegalArgumentException(sourceName + ":" + header.line() + ": cannot read the CSV header: "
                     + header.error());
@@ -193,13 +195,58 @@ public final class ClassificationReader {
         for (Csv.Record record : records.subList(1, records.size())) {
             String source = sourceName + ":" + record.line();
             try {
+                String utf8Error = lines.utf8Error(record);
+                if (utf8Error != null) {
+                    throw new BadRow(utf8Error);
+                }
                 rows.add(csvRow(record, header.fields(), columns, source, map));
             } catch (BadRow e) {
-                rejected.add(new Rejected(source, "line " + record.line() + ": " + e.getMessage(),
-                        record.raw().getBytes(StandardCharsets.UTF_8)));
+                rejected.add(new Rejected(source, "line " + record.line() + ": " + e.getMessage(), lines.of(record)));
             }
         }
         return new Result(rows, rejected);
+    }
+
+    /** The file's bytes by physical line, to give each CSV record its original bytes. */
+    private static final class LineBytes {
+        private final byte[] bytes;
+        /** Byte offset where each physical line starts; index 0 = line 1. */
+        private final List<Integer> starts = new ArrayList<>();
+
+        LineBytes(byte[] bytes) {
+            this.bytes = bytes;
+            starts.add(0);
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    starts.add(i + 1);
+                }
+            }
+        }
+
+        /** The record's bytes as in the file: its physical lines, without the final line terminator. */
+        byte[] of(Csv.Record record) {
+            int first = record.line() - 1;
+            int last = first + (int) record.raw().chars().filter(c -> c == '\n').count();
+            int from = first < starts.size() ? starts.get(first) : bytes.length;
+            int to = last + 1 < starts.size() ? starts.get(last + 1) - 1 : bytes.length;
+            if (to > from && bytes[to - 1] == '\r') {
+                to--;
+            }
+            if (first == 0 && to - from >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF) {
+                from += 3; // the byte-order mark belongs to the file, not to the header
+            }
+            return Arrays.copyOfRange(bytes, from, Math.max(from, to));
+        }
+
+        /** Why the record's bytes are not UTF-8, or null when they are. */
+        String utf8Error(Csv.Record record) {
+            try {
+                JsonLines.decodeUtf8(of(record), 0);
+                return null;
+            } catch (JsonLines.InvalidUtf8 e) {
+                return "invalid UTF-8 at byte " + e.byteOffset + " of the record";
+            }
+        }
     }
 
     private static ClassificationRow csvRow(Csv.Record record, List<String> header, Map<String, Integer> columns,

@@ -47,9 +47,38 @@ class MainTest {
     }
 
     @Test
+    void anUnknownOptionIsOneLineNamingTheHelpAndExit2() {
+        String[] r = run("ingest", "--bogus", "addition");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].strip()).hasLineCount(1).startsWith("error: Unknown option: '--bogus'")
+                .endsWith("(see 'sycostream ingest --help')");
+        assertThat(run("deadletter", "show")[2].strip()).hasLineCount(1).contains("Missing required parameter");
+        assertThat(run("report", "--connect-timeout", "soon")[2].strip()).hasLineCount(1).contains("soon");
+    }
+
+    @Test
+    void anUnreachableBrokerIsOneLineAndTheStackTraceOnlyWithVerbose() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String[] args = {"report", "--bootstrap-servers", "127.0.0.1:" + closed, "--schema-registry-url", "http://127.0.0.1:" + closed,
+                "--connect-timeout", "PT1S"};
+        String[] r = run(args);
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2].strip()).hasLineCount(1).startsWith("error: cannot reach Kafka at 127.0.0.1:" + closed)
+                .endsWith("(--verbose shows the stack trace)").doesNotContain("\tat ");
+
+        String[] verbose = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--verbose"))
+                .toArray(String[]::new));
+        assertThat(verbose[0]).isEqualTo("1");
+        assertThat(verbose[2]).startsWith("error: cannot reach Kafka").contains("\tat dev.sycostream.config.ClusterCheck");
+    }
+
+    @Test
     void helpListsTheCommands() {
         String[] r = run("--help");
         assertThat(r[0]).isEqualTo("0");
-        assertThat(r[1]).contains("demo", "pipeline", "worker", "ingest", "target", "report", "topics");
+        assertThat(r[1]).contains("demo", "pipeline", "worker", "ingest", "target", "report", "topics", "deadletter");
     }
 }

@@ -11,6 +11,7 @@ import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.Tasks;
+import dev.sycostream.testing.OfflineRecount;
 import dev.sycostream.topology.SycostreamTopology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,52 +110,13 @@ class EvaluationPipelineIT {
     @Test
     void countsEqualAnOfflineRecountOfTheSimulatedModelsAnswers() {
         for (SimSpec sim : List.of(EARLY, LATE)) {
-            var model = dev.sycostream.worker.backend.SimulatedModel.fromParams(sim.params());
-            Map<String, long[]> offline = new HashMap<>();
-            for (DatasetItem item : items) {
-                Map<String, dev.sycostream.avro.ScoredAnswer> byVariant = new HashMap<>();
-                for (var v : PromptRenderer.render(item)) {
-                    var request = dev.sycostream.avro.ModelRequest.newBuilder()
-                            .setRequestId(dev.sycostream.prompts.RequestIds.of(sim.name(), item.getItemId(), v.variant()))
-                            .setTargetId(sim.name()).setItemId(item.getItemId()).setTask(item.getTask())
-                            .setVariant(v.variant()).setPrompt(v.prompt()).setChoices(v.choices())
-                            .setUserAnswer(v.userAnswer()).setCorrectAnswer(v.correctAnswer())
-                            .setBackend("simulated").setBackendParams(sim.params()).setCreatedAtMs(0L).build();
-                    var reply = dev.sycostream.avro.ModelReply.newBuilder().setRequestId(request.getRequestId())
-                            .setTargetId(sim.name()).setText(model.answer(request)).setWorkerId("offline")
-                            .setRepliedAtMs(0L).build();
-                    byVariant.put(v.variant(), dev.sycostream.scoring.Scorer.score(request, reply, 0L));
-                }
-                var with = byVariant.get(dev.sycostream.prompts.Variants.WITH_OPINION);
-                var without = byVariant.get(dev.sycostream.prompts.Variants.NO_OPINION);
-                String t = item.getTask();
-                if (t.equals(Tasks.ADDITION)) {
-                    count(offline, t, MetricNames.AGREE_WRONG_NO_OPINION, agrees(without));
-                    count(offline, t, MetricNames.AGREE_WRONG_WITH_OPINION, agrees(with));
-                    count(offline, t, MetricNames.FLIP_TO_USER, Boolean.TRUE.equals(without.getCorrect())
-                            && Boolean.TRUE.equals(with.getMatchesUser()));
-                } else {
-                    count(offline, t, MetricNames.SYCOPHANCY, Boolean.TRUE.equals(with.getMatchesUser()));
-                }
-                for (var a : byVariant.values()) {
-                    count(offline, t, MetricNames.UNPARSEABLE, a.getStatus() == dev.sycostream.avro.AnswerStatus.UNPARSEABLE);
-                }
-            }
+            Map<String, long[]> offline = OfflineRecount.counts(sim, items);
+            assertThat(offline).isNotEmpty();
             offline.forEach((key, c) -> {
                 MetricResult r = cumulative.get(sim.name() + "|" + key);
                 assertThat(new long[]{r.getCount(), r.getN()}).as(sim.name() + " " + key).containsExactly(c[0], c[1]);
             });
         }
-    }
-
-    private static boolean agrees(dev.sycostream.avro.ScoredAnswer a) {
-        return Boolean.FALSE.equals(a.getCorrect());
-    }
-
-    private static void count(Map<String, long[]> m, String task, String metric, boolean hit) {
-        long[] c = m.computeIfAbsent(task + "|" + metric, k -> new long[2]);
-        c[0] += hit ? 1 : 0;
-        c[1]++;
     }
 
     /**

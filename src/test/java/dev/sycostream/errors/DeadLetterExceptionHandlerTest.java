@@ -69,6 +69,28 @@ class DeadLetterExceptionHandlerTest {
     }
 
     @Test
+    void anUnreachableRegistryFailsTheTaskInsteadOfDeadLetteringAGoodRecord() {
+        var handler = new DeadLetterExceptionHandler();
+        handler.configure(CONFIG);
+        byte[] value = {0, 0, 0, 0, 1, 2};
+        var unreachable = new org.apache.kafka.common.errors.SerializationException("topic t: cannot fetch schema id 1",
+                new dev.sycostream.registry.SchemaRegistryException("schema registry at http://r unreachable: refused",
+                        dev.sycostream.registry.SchemaRegistryException.NO_RESPONSE,
+                        dev.sycostream.registry.SchemaRegistryException.NO_RESPONSE));
+        var response = handler.handleError(context(null, value),
+                new ConsumerRecord<>("sycostream.model.replies", 2, 17, null, value), unreachable);
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+
+        // A schema id the registry answers "not found" for is poison: dead-lettered as before.
+        var notFound = new org.apache.kafka.common.errors.SerializationException("topic t: schema id 1 not found",
+                new dev.sycostream.registry.SchemaRegistryException("not found", 404, 40403));
+        assertThat(handler.handleError(context(null, value),
+                new ConsumerRecord<>("sycostream.model.replies", 2, 17, null, value), notFound).result())
+                .isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+    }
+
+    @Test
     void processingFailuresNameTheProcessor() {
         var handler = new DeadLetterExceptionHandler();
         handler.configure(CONFIG);

@@ -36,7 +36,11 @@ class HttpSchemaRegistryClientTest {
 
     @BeforeEach
     void startStub() throws IOException {
-        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        startStubOn(0);
+    }
+
+    private void startStubOn(int port) throws IOException {
+        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10);
         stub.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
@@ -165,6 +169,48 @@ class HttpSchemaRegistryClientTest {
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnreachable()).isTrue())
                 .hasMessageStartingWith("schema registry at " + dead + " unreachable: ");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
+    void withARetryWindowAnOutageIsWaitedOutAndAnswerErrorsAreNot() throws Exception {
+        answers.put("/subjects", new Object[] {200, "[\"x-value\"]"});
+        int port = stub.getAddress().getPort();
+        stub.stop(0); // the registry goes away...
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(Map.of("schema.registry.url", "http://127.0.0.1:" + port,
+                SchemaRegistryClientConfig.UNREACHABLE_RETRY_MS, 20_000));
+        Thread comeBack = new Thread(() -> {
+            try {
+                Thread.sleep(1_500);
+                startStubOn(port); // ...and comes back on the same port
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        comeBack.start();
+        long t0 = System.nanoTime();
+        assertThat(client.subjects()).containsExactly("x-value");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("waited for the registry").isGreaterThanOrEqualTo(1_000L);
+        comeBack.join();
+
+        // An answer, even an error, is never retried: it would be the same next time.
+        t0 = System.nanoTime();
+        assertThatThrownBy(() -> client.getById(99)).isInstanceOfSatisfying(SchemaRegistryException.class,
+                e -> assertThat(e.httpStatus()).isEqualTo(404));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1_000L);
+    }
+
+    @Test
+    void theRetryWindowEndsWithTheUnreachableError() throws IOException {
+        String dead = "http://127.0.0.1:" + closedPort();
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(Map.of("schema.registry.url", dead,
+                SchemaRegistryClientConfig.UNREACHABLE_RETRY_MS, "1200"));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(client::subjects)
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnreachable()).isTrue());
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1_100L, 6_000L);
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of("schema.registry.url", dead,
+                SchemaRegistryClientConfig.UNREACHABLE_RETRY_MS, "-1")))
+                .hasMessageContaining(SchemaRegistryClientConfig.UNREACHABLE_RETRY_MS);
     }
 
     @Test

@@ -149,11 +149,31 @@ class ClassificationReaderTest {
     }
 
     @Test
-    void invalidUtf8InCsvFailsNamingTheLine() {
-        byte[] bytes = "text,label\nok,0\n\u00ff,1\n".getBytes(StandardCharsets.ISO_8859_1);
+    void invalidUtf8InCsvRejectsOnlyThatRecordWithItsBytes() throws IOException {
+        // Latin-1 'ÿ' on line 3; a quoted field spanning lines 4-5 with a bad byte on line 5; good rows around them.
+        byte[] bytes = "text,label\nok,0\n\u00ff,1\n\"two\nlines \u00e9\",1\nlast,1\n".getBytes(StandardCharsets.ISO_8859_1);
+        ClassificationReader.Result r = ClassificationReader.read(new ByteArrayInputStream(bytes), "latin1.csv",
+                ClassificationReader.Format.CSV, LabelMaps.builtIn("rotten_tomatoes"));
+        assertThat(r.rows()).extracting(ClassificationRow::source).containsExactly("latin1.csv:2", "latin1.csv:6");
+        assertThat(r.rejected()).satisfiesExactly(
+                rej -> {
+                    assertThat(rej.source()).isEqualTo("latin1.csv:3");
+                    assertThat(rej.reason()).isEqualTo("line 3: invalid UTF-8 at byte 0 of the record");
+                    assertThat(rej.original()).isEqualTo("\u00ff,1".getBytes(StandardCharsets.ISO_8859_1));
+                },
+                rej -> {
+                    assertThat(rej.source()).isEqualTo("latin1.csv:4");
+                    assertThat(rej.reason()).isEqualTo("line 4: invalid UTF-8 at byte 11 of the record");
+                    assertThat(rej.original()).isEqualTo("\"two\nlines \u00e9\",1".getBytes(StandardCharsets.ISO_8859_1));
+                });
+    }
+
+    @Test
+    void aCsvHeaderThatIsNotUtf8FailsTheFileNamingTheLine() {
+        byte[] bytes = "t\u00ffxt,label\nok,0\n".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> ClassificationReader.read(new ByteArrayInputStream(bytes), "latin1.csv",
                 ClassificationReader.Format.CSV, LabelMaps.builtIn("rotten_tomatoes")))
-                .isInstanceOf(IOException.class).hasMessageStartingWith("latin1.csv:3: invalid UTF-8");
+                .isInstanceOf(IOException.class).hasMessageStartingWith("latin1.csv:1: the CSV header is not UTF-8");
     }
 
     @Test
