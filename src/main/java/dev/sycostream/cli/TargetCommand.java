@@ -1,6 +1,7 @@
 package dev.sycostream.cli;
 
 import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
@@ -41,6 +42,11 @@ final class TargetCommand implements Runnable {
         @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Backend parameter (repeatable), e.g. sycophancy=0.3.")
         Map<String, String> params = new LinkedHashMap<>();
 
+        @Option(names = "--probe", paramLabel = "BUDGET", description = {"Probe it continuously after the evaluation, at most BUDGET",
+                "requests per period, e.g. 120/h (units s, min, h, d): rounds of stored items, one per task x variant,",
+                "with fresh request ids; its sycophancy metrics are tested for drift against the evaluation."})
+        String probe;
+
         @Option(names = "--inactive", description = "Register it inactive (no requests are sent).")
         boolean inactive;
 
@@ -58,10 +64,14 @@ final class TargetCommand implements Runnable {
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, params);
             target.setActive(!inactive);
+            if (probe != null) {
+                target.setProbe(ProbeBudgets.parse(probe));
+            }
             try (TargetRegistrar registrar = new TargetRegistrar(config.clientConfig(), topics)) {
                 registrar.register(target);
             }
-            System.out.println("registered target " + target.getTargetId());
+            System.out.println("registered target " + target.getTargetId()
+                    + (probe == null ? "" : ", probed at most " + ProbeBudgets.format(target.getProbe())));
             if (!await) {
                 return 0;
             }

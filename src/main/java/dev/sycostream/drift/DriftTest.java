@@ -103,6 +103,7 @@ public final class DriftTest {
             return Event.UPDATE;
         }
         s.setDrifting(alarm);
+        s.setLastDirection(alarm);
         s.setEpisode(s.getEpisode() + 1);
         s.setEpisodeStartedMs(atMs);
         s.setRecovery(0.0);
