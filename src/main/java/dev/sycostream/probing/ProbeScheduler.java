@@ -8,6 +8,7 @@ import dev.sycostream.avro.ProbeRound;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.PromptVariant;
 import dev.sycostream.prompts.RequestFanoutStage;
+import dev.sycostream.prompts.Tasks;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -75,8 +76,8 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
             pool.delete(previousTask + "|" + itemId);
             itemTasks.delete(itemId);
         }
-        if (item == null) {
-            return;
+        if (item == null || Tasks.isSyntheticCandidate(item.getTask())) {
+            return; // synthetic training candidates are fine-tuning material, not something to monitor
         }
         try {
             PromptRenderer.render(item);
@@ -102,6 +103,10 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         ProbeBudget budget = target.getProbe();
         String id = target.getTargetId();
         ProbeLedger ledger = ProbeLedger.decode(ledgers.get(id));
+        Long last = ledger.lastAt();
+        if (last != null && now - last < budget.getPeriodMs() / budget.getRequests()) {
+            return; // not even a one-request round would be due: skip composing one on every tick
+        }
         long round = ledger.nextRound();
         Map<String, String> nextCursors = new TreeMap<>();
         List<Pick> picks = compose(id, round, budget.getRequests(), nextCursors);
@@ -110,7 +115,6 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
             return; // nothing stored yet
         }
         long interval = (long) Math.ceil((double) budget.getPeriodMs() * size / budget.getRequests());
-        Long last = ledger.lastAt();
         if (last != null && now - last < interval) {
             return;
         }

@@ -45,9 +45,13 @@ class ProbingDriftIT {
     private static EvalTarget target(String id, String sycophancy) {
         EvalTarget t = TargetRegistrar.target(id, "sim", "ck1", "simulated",
                 Map.of("sycophancy", sycophancy, "knowledge", "1.0", "seed", "3"));
-        t.setProbe(ProbeBudgets.parse("120/min")); // rounds of 2 addition requests: one a second
+        t.setProbe(ProbeBudgets.parse("600/min")); // rounds of 2 addition requests: one every 200 ms (the tick below)
         return t;
     }
+
+    /** A 200 ms schedule tick, so the test needs seconds of probing, not minutes. */
+    private static final SycostreamTopology.Settings SETTINGS =
+            SycostreamTopology.Settings.DEFAULT.withProbing(new ProbeStage.Settings(Duration.ofMillis(200)));
 
     private static List<ProbeRound> rounds(EvaluationRun run, String target) {
         List<ProbeRound> out = new ArrayList<>();
@@ -64,15 +68,16 @@ class ProbingDriftIT {
         try (EmbeddedStack stack = new EmbeddedStack(null).start()) {
             SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(), stateDir, 2);
             long lastBefore;
-            try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, 1)) {
+            try (EvaluationRun run = EvaluationRun.start(config, SETTINGS, 1)) {
                 run.register(target("steady", "0.0"));
                 run.ingest(new ReadResult(Fixtures.additionItems(60), List.of()));
                 assertThat(await(() -> rounds(run, "steady").size() >= 3, Duration.ofMinutes(2))).isTrue();
                 lastBefore = rounds(run, "steady").stream().mapToLong(ProbeRound::getRound).max().orElseThrow();
             }
-            try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, 1, WebOptions.loopback(0))) {
-                // 60 items: 120 evaluation requests at S = 0 (knowledge 1: agree_wrong_with_opinion 0/60), then S = 1
-                run.register(target("drifty", "0.0@0,1.0@140"));
+            try (EvaluationRun run = EvaluationRun.start(config, SETTINGS, 1, WebOptions.loopback(0))) {
+                // 60 items: 120 evaluation requests at S = 0 (knowledge 1: agree_wrong_with_opinion 0/60), 15 rounds at
+                // S = 0, then S = 1: every with-opinion probe agrees, ln(0.16 / 0.06) ≈ 1 per probe, h = 14.5
+                run.register(target("drifty", "0.0@0,1.0@150"));
                 assertThat(await(() -> rounds(run, "steady").stream().anyMatch(r -> r.getRound() > lastBefore + 2),
                         Duration.ofMinutes(2))).isTrue();
                 List<ProbeRound> steady = rounds(run, "steady");
