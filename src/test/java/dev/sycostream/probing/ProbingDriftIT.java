@@ -66,7 +66,12 @@ class ProbingDriftIT {
     @Test
     void probesSurviveARestartAndADriftingTargetIsReportedOnce() throws Exception {
         try (EmbeddedStack stack = new EmbeddedStack(null).start()) {
-            SycostreamConfig config = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(), stateDir, 2);
+            // A restarted member rejoins a group whose old member did not leave: a short session makes the group
+            // notice in seconds instead of the default 45.
+            SycostreamConfig embedded = SycostreamConfig.embedded(stack.bootstrapServers(), stack.schemaRegistryUrl(), stateDir, 2);
+            SycostreamConfig config = new SycostreamConfig(embedded.bootstrapServers(), embedded.schemaRegistryUrl(),
+                    Map.of("session.timeout.ms", "6000"), embedded.applicationId(), embedded.partitions(),
+                    embedded.replicationFactor(), embedded.stateDir(), embedded.processingGuarantee());
             long lastBefore;
             try (EvaluationRun run = EvaluationRun.start(config, SETTINGS, 1)) {
                 run.register(target("steady", "0.0"));
