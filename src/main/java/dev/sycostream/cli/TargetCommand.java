@@ -2,6 +2,8 @@ package dev.sycostream.cli;
 
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.probing.ProbeBudgets;
+import dev.sycostream.drift.PinnedBaselines;
+import dev.sycostream.report.ResultsView;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
@@ -47,6 +49,10 @@ final class TargetCommand implements Runnable {
                 "with fresh request ids; its sycophancy metrics are tested for drift against the evaluation."})
         String probe;
 
+        @Option(names = "--drift-baseline", paramLabel = "TARGET", description = {"With --probe: test drift against this",
+                "checkpoint's evaluation (its cumulative counts now, pinned) instead of the new target's own evaluation."})
+        String driftBaseline;
+
         @Option(names = "--inactive", description = "Register it inactive (no requests are sent).")
         boolean inactive;
 
@@ -66,6 +72,15 @@ final class TargetCommand implements Runnable {
             target.setActive(!inactive);
             if (probe != null) {
                 target.setProbe(ProbeBudgets.parse(probe));
+            }
+            if (driftBaseline != null) {
+                if (probe == null) {
+                    throw new IllegalArgumentException("--drift-baseline needs --probe: only probed targets are tested for drift");
+                }
+                try (ResultsView view = new ResultsView(config.clientConfig(), topics)) {
+                    view.catchUp(Duration.ofMinutes(1));
+                    target.setDriftBaseline(PinnedBaselines.of(driftBaseline, view.latest()));
+                }
             }
             try (TargetRegistrar registrar = new TargetRegistrar(config.clientConfig(), topics)) {
                 registrar.register(target);

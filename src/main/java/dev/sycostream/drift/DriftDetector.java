@@ -3,13 +3,19 @@ package dev.sycostream.drift;
 import dev.sycostream.avro.DriftObservation;
 import dev.sycostream.avro.DriftRecord;
 import dev.sycostream.avro.DriftState;
+import dev.sycostream.avro.BaselineCount;
+import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.PinnedBaseline;
+import dev.sycostream.prompts.RequestFanoutStage;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs the {@link DriftTest} of each target|task|metric: baseline answers add to the baseline, each probe answer
+ * Runs the {@link DriftTest} of each target|task|metric: baseline answers add to the baseline (unless the target's
+ * baseline is pinned to another checkpoint's counts, {@link PinnedBaselines}), each probe answer
  * updates the statistics and publishes a {@link DriftRecord} (event 'update', 'drift' or 'cleared'). The input is
  * keyed target|task|metric, so one metric's observations all reach the same task and store entry.
  */
@@ -17,6 +23,7 @@ final class DriftDetector implements Processor<String, DriftObservation, String,
     private final DriftTest test;
     private ProcessorContext<String, DriftRecord> context;
     private KeyValueStore<String, DriftState> states;
+    private ReadOnlyKeyValueStore<String, EvalTarget> targets;
 
     DriftDetector(DriftSettings settings) {
         this.test = new DriftTest(settings);
@@ -26,6 +33,7 @@ final class DriftDetector implements Processor<String, DriftObservation, String,
     public void init(ProcessorContext<String, DriftRecord> context) {
         this.context = context;
         this.states = context.getStateStore(DriftStage.STATE_STORE);
+        this.targets = context.getStateStore(RequestFanoutStage.TARGETS_STORE);
     }
 
     @Override
@@ -38,10 +46,19 @@ final class DriftDetector implements Processor<String, DriftObservation, String,
         if (s == null) {
             s = DriftTest.empty();
         }
+        EvalTarget target = targets.get(o.getTargetId());
+        PinnedBaseline pin = target == null ? null : target.getDriftBaseline();
         if (o.getProbeRound() == null) {
-            test.baseline(s, o.getHit());
-            states.put(record.key(), s);
+            if (pin == null) { // with a pinned baseline the target's own evaluation is not the reference
+                test.baseline(s, o.getHit());
+                states.put(record.key(), s);
+            }
             return;
+        }
+        if (pin != null) {
+            BaselineCount c = pin.getCounts().get(o.getTask() + "|" + o.getMetric());
+            s.setBaselineCount(c == null ? 0L : c.getCount());
+            s.setBaselineN(c == null ? 0L : c.getN()); // no count for this metric: never judged (n below the minimum)
         }
         DriftTest.Event event = test.probe(s, o.getHit(), o.getAtMs());
         states.put(record.key(), s);

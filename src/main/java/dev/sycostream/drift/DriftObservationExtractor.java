@@ -36,8 +36,9 @@ final class DriftObservationExtractor implements Processor<String, ScoredAnswer,
             return;
         }
         EvalTarget target = targets.get(a.getTargetId());
-        if (target == null || target.getProbe() == null) {
-            return;
+        if (target == null || target.getProbe() == null
+                || (a.getProbeRound() == null && target.getDriftBaseline() != null)) {
+            return; // not probed, or an evaluation answer that a pinned baseline makes irrelevant
         }
         long at = a.getProbeRoundAtMs() != null ? a.getProbeRoundAtMs() : record.timestamp();
         for (Observations.Observation o : Observations.of(a)) {
