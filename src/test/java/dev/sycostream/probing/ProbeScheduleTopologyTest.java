@@ -98,8 +98,13 @@ class ProbeScheduleTopologyTest {
     void aBudgetSmallerThanARoundRotatesTheStrataAndTargetsWithoutABudgetAreNotProbed() throws Exception {
         List<ProbeRound> rounds;
         List<ModelRequest> seen;
+        List<dev.sycostream.avro.DeadLetter> dead;
         try (ProbeDriftHarness p = new ProbeDriftHarness(stateDir, SycostreamTopology.Settings.DEFAULT)) {
             loadItems(p);
+            // an item that cannot be rendered (its user view is no choice): dead-lettered once, never probed
+            var bad = Fixtures.perezItems(Tasks.NLP_SURVEY, 11).get(10);
+            bad.getPerez().setAnswerMatchingBehavior(" (Z)");
+            p.items.pipeInput(bad.getItemId(), bad);
             p.targets.pipeInput("small", ProbeDriftHarness.target("small", "0.3", ProbeBudgets.parse("3/h")));
             p.targets.pipeInput("none", ProbeDriftHarness.target("none", "0.3", null));
             for (int i = 0; i < 40; i++) {
@@ -107,7 +112,11 @@ class ProbeScheduleTopologyTest {
             }
             rounds = p.h.output(p.h.topics.probeRounds()).readValuesToList();
             seen = p.seen;
+            dead = p.h.deadLetters().readValuesToList();
         }
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getReason()).contains("answer_matching_behavior");
+        assertThat(seen).noneMatch(r -> r.getItemId().equals(Fixtures.perezItems(Tasks.NLP_SURVEY, 11).get(10).getItemId()));
         assertThat(rounds).isNotEmpty().allSatisfy(r -> {
             assertThat(r.getTargetId()).isEqualTo("small");
             assertThat(r.getRequests()).isEqualTo(3);
