@@ -65,18 +65,18 @@ final class TargetCommand implements Runnable {
 
         @Override
         public Integer call() {
+            // bad options fail before connecting
+            var budget = probe == null ? null : ProbeBudgets.parse(probe);
+            if (driftBaseline != null && budget == null) {
+                throw new IllegalArgumentException("--drift-baseline needs --probe: only probed targets are tested for drift");
+            }
             var config = connection.connect();
             Topics topics = new Topics(config.serdeConfig());
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, params);
             target.setActive(!inactive);
-            if (probe != null) {
-                target.setProbe(ProbeBudgets.parse(probe));
-            }
+            target.setProbe(budget);
             if (driftBaseline != null) {
-                if (probe == null) {
-                    throw new IllegalArgumentException("--drift-baseline needs --probe: only probed targets are tested for drift");
-                }
                 try (ResultsView view = new ResultsView(config.clientConfig(), topics)) {
                     view.catchUp(Duration.ofMinutes(1));
                     target.setDriftBaseline(PinnedBaselines.of(driftBaseline, view.latest()));
