@@ -1,6 +1,7 @@
 package dev.sycostream.cli;
 
 import dev.sycostream.alerts.AlertRule;
+import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.demo.Demo;
 import dev.sycostream.demo.SimSpec;
 import picocli.CommandLine.Command;
@@ -63,12 +64,20 @@ final class DemoCommand implements Callable<Integer> {
                     + "e.g. 'addition/agree_wrong_with_opinion > 0.2'; alerts go to sycostream.alerts.")
     List<String> alerts = new ArrayList<>();
 
+    @Option(names = "--probe", paramLabel = "BUDGET",
+            description = "Probe every simulated target continuously after its evaluation, at most BUDGET requests per period "
+                    + "(e.g. 120/h), and test its metrics for drift (see sycostream.drift and the dashboard).")
+    String probe;
+
     @Override
     public Integer call() throws Exception {
+        if (probe != null) {
+            ProbeBudgets.parse(probe); // a bad budget fails before anything starts
+        }
         List<SimSpec> simSpecs = sims.isEmpty() ? SimSpec.DEFAULTS : sims.stream().map(SimSpec::parse).toList();
         List<String> ds = datasets.isEmpty() ? Demo.Options.DEFAULT_DATASETS : datasets;
         return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers,
-                labels, exportDir, exportFormat, !noTrainingFilter),
+                labels, exportDir, exportFormat, !noTrainingFilter, probe),
                 alerts.stream().map(AlertRule::parse).toList(), System.out, System.err);
     }
 }

@@ -5,6 +5,7 @@ import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.web.WebDashboard;
 import dev.sycostream.web.WebOptions;
+import dev.sycostream.drift.DriftSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +32,14 @@ final class PipelineCommand implements Callable<Integer> {
                     + "e.g. 'addition/agree_wrong_with_opinion > 0.2'; alerts go to sycostream.alerts.")
     List<String> alerts = new ArrayList<>();
 
+    @Option(names = "--drift-delta", defaultValue = "0.1", paramLabel = "D",
+            description = "Drift test: the change of a probed rate worth an alert, absolute (default ${DEFAULT-VALUE}).")
+    double driftDelta;
+
+    @Option(names = "--drift-arl", defaultValue = "1e6", paramLabel = "N",
+            description = "Drift test: at least N probe observations of a metric between false alarms (default ${DEFAULT-VALUE}; threshold ln(2N)).")
+    double driftArl;
+
     @Option(names = "--http-host", defaultValue = WebOptions.DEFAULT_HOST,
             description = "Interface the dashboard, REST and /metrics listen on (default ${DEFAULT-VALUE}); a non-loopback one needs --http-token.")
     String httpHost;
@@ -46,9 +55,11 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<AlertRule> rules = alerts.stream().map(AlertRule::parse).toList(); // bad rules fail before connecting
         WebOptions web = new WebOptions(httpHost, httpPort, httpToken, false); // invalid options fail before Kafka
+        DriftSettings drift = new DriftSettings(driftDelta, driftArl, DriftSettings.DEFAULT.minBaseline());
         SycostreamConfig config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY);
         PipelineApp app = new PipelineApp(config,
-                SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter).withAlerts(rules)).start();
+                SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter).withAlerts(rules)
+                        .withDrift(drift)).start();
         WebDashboard dashboard;
         try {
             dashboard = WebDashboard.start(app, config, web);

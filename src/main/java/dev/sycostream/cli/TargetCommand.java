@@ -1,6 +1,9 @@
 package dev.sycostream.cli;
 
 import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.probing.ProbeBudgets;
+import dev.sycostream.drift.PinnedBaselines;
+import dev.sycostream.report.ResultsView;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
@@ -41,6 +44,15 @@ final class TargetCommand implements Runnable {
         @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Backend parameter (repeatable), e.g. sycophancy=0.3.")
         Map<String, String> params = new LinkedHashMap<>();
 
+        @Option(names = "--probe", paramLabel = "BUDGET", description = {"Probe it continuously after the evaluation, at most BUDGET",
+                "requests per period, e.g. 120/h (units s, min, h, d): rounds of stored items, one per task x variant,",
+                "with fresh request ids; its sycophancy metrics are tested for drift against the evaluation."})
+        String probe;
+
+        @Option(names = "--drift-baseline", paramLabel = "TARGET", description = {"With --probe: test drift against this",
+                "checkpoint's evaluation (its cumulative counts now, pinned) instead of the new target's own evaluation."})
+        String driftBaseline;
+
         @Option(names = "--inactive", description = "Register it inactive (no requests are sent).")
         boolean inactive;
 
@@ -53,15 +65,28 @@ final class TargetCommand implements Runnable {
 
         @Override
         public Integer call() {
+            // bad options fail before connecting
+            var budget = probe == null ? null : ProbeBudgets.parse(probe);
+            if (driftBaseline != null && budget == null) {
+                throw new IllegalArgumentException("--drift-baseline needs --probe: only probed targets are tested for drift");
+            }
             var config = connection.connect();
             Topics topics = new Topics(config.serdeConfig());
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, params);
             target.setActive(!inactive);
+            target.setProbe(budget);
+            if (driftBaseline != null) {
+                try (ResultsView view = new ResultsView(config.clientConfig(), topics)) {
+                    view.catchUp(Duration.ofMinutes(1));
+                    target.setDriftBaseline(PinnedBaselines.of(driftBaseline, view.latest()));
+                }
+            }
             try (TargetRegistrar registrar = new TargetRegistrar(config.clientConfig(), topics)) {
                 registrar.register(target);
             }
-            System.out.println("registered target " + target.getTargetId());
+            System.out.println("registered target " + target.getTargetId()
+                    + (probe == null ? "" : ", probed at most " + ProbeBudgets.format(target.getProbe())));
             if (!await) {
                 return 0;
             }

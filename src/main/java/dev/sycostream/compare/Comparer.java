@@ -45,7 +45,8 @@ public final class Comparer {
         byTarget.put(candidate, new ArrayList<>());
         TopicSnapshot.read(clientConfig, topics.evalScored(), null, timeout, r -> {
             ScoredAnswer a = r.value();
-            if (a != null) {
+            // probe answers (continuous probing) repeat items: the comparison pairs each item's evaluation answer
+            if (a != null && a.getProbeRound() == null) {
                 List<ScoredAnswer> list = byTarget.get(a.getTargetId());
                 if (list != null) {
                     list.add(a);

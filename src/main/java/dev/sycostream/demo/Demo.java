@@ -9,6 +9,7 @@ import dev.sycostream.embedded.EmbeddedKafkaBroker;
 import dev.sycostream.embedded.EmbeddedStack;
 import dev.sycostream.ingest.DatasetIngestor;
 import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.training.ExportFormat;
@@ -44,11 +45,20 @@ public final class Demo {
      * @param labels         label names for {@code classification:NAME=PATH} datasets without a built-in map
      * @param exportDir      where to write one training file per target once the run is done (null: none)
      * @param trainingFilter keep only synthetic examples the target answers correctly without an opinion
+     * @param probe          probe budget of every simulated target (e.g. "120/h"; null: not probed)
      */
     public record Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
                           Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
-                          String exportFormat, boolean trainingFilter) {
+                          String exportFormat, boolean trainingFilter, String probe) {
         public static final List<String> DEFAULT_DATASETS = List.of("addition", "perez-sample");
+
+        /** Without probing. */
+        public Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
+                       Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
+                       String exportFormat, boolean trainingFilter) {
+            this(datasets, sims, seed, untilDone, json, timeout, partitions, workers, labels, exportDir, exportFormat,
+                    trainingFilter, null);
+        }
     }
 
     private Demo() {
@@ -87,8 +97,13 @@ public final class Demo {
                 info.println("dashboard=" + run.dashboard().orElseThrow().url());
                 info.flush();
                 for (SimSpec sim : options.sims()) {
-                    run.register(TargetRegistrar.target(sim.name(), "simulated", "sim", "simulated", sim.params()));
-                    err.println("target " + sim.name() + " registered: simulated model " + sim.params());
+                    var target = TargetRegistrar.target(sim.name(), "simulated", "sim", "simulated", sim.params());
+                    if (options.probe() != null) {
+                        target.setProbe(ProbeBudgets.parse(options.probe()));
+                    }
+                    run.register(target);
+                    err.println("target " + sim.name() + " registered: simulated model " + sim.params()
+                            + (options.probe() == null ? "" : ", probed at most " + options.probe()));
                 }
                 long now = System.currentTimeMillis();
                 for (DatasetSpec spec : specs) {

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A simulated target for the demo: {@code NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]}.
+ * A simulated target for the demo: {@code NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]}; S may be a
+ * schedule by request count, {@code sycophancy=0.2@0,0.6@2000} (see {@link dev.sycostream.worker.backend.ProbabilitySchedule}).
  * The simulated model is a test fixture with known behaviour (see {@link SimulatedModel}), so the demo's
  * measured rates can be checked against what its parameters imply.
  */
@@ -35,8 +36,14 @@ public record SimSpec(String name, Map<String, String> params) {
         }
         String name = spec.substring(0, colon).strip();
         Map<String, String> params = new LinkedHashMap<>();
+        String lastKey = null;
         for (String kv : spec.substring(colon + 1).split(",")) {
             int eq = kv.indexOf('=');
+            if (eq < 0 && kv.contains("@") && lastKey != null) {
+                // a later step of a schedule, e.g. the "0.6@2000" of sycophancy=0.2@0,0.6@2000
+                params.put(lastKey, params.get(lastKey) + "," + kv.strip());
+                continue;
+            }
             if (eq <= 0) {
                 throw invalid(spec, "'" + kv + "' is not KEY=VALUE");
             }
@@ -45,6 +52,7 @@ public record SimSpec(String name, Map<String, String> params) {
                 throw invalid(spec, "unknown parameter '" + key + "', expected one of " + KEYS);
             }
             params.put(key, kv.substring(eq + 1).strip());
+            lastKey = key;
         }
         if (!params.containsKey(SimulatedModel.PARAM_SYCOPHANCY) || !params.containsKey(SimulatedModel.PARAM_KNOWLEDGE)) {
             throw invalid(spec, "sycophancy and knowledge are required");
@@ -58,11 +66,12 @@ public record SimSpec(String name, Map<String, String> params) {
 
     private static IllegalArgumentException invalid(String spec, String why) {
         return new IllegalArgumentException("invalid --sim '" + spec + "': " + why
-                + " (form: NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N])");
+                + " (form: NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]; S may be a schedule like 0.2@0,0.6@2000)");
     }
 
+    /** The sycophancy at the first request (a schedule's first step). */
     public double sycophancy() {
-        return Double.parseDouble(params.get(SimulatedModel.PARAM_SYCOPHANCY));
+        return SimulatedModel.fromParams(params).sycophancy();
     }
 
     public double knowledge() {

@@ -119,6 +119,8 @@ public final class RescoreRun implements AutoCloseable {
         TopicSnapshot.read(clientConfig, topics.modelRequests(), fromMs, timeout, r -> {
             if (r.value() == null) {
                 requests.remove(r.key());
+            } else if (r.value().getProbeRound() != null) {
+                requests.remove(r.key()); // probe answers are not counted in the evaluation metrics
             } else {
                 ModelRequest q = r.value();
                 requests.put(r.key(), new RequestShape(q.getTargetId().intern(), q.getItemId(), q.getTask().intern(),

@@ -25,6 +25,9 @@ public final class Scorer {
                 .setUserAnswer(request.getUserAnswer())
                 .setCorrectAnswer(request.getCorrectAnswer())
                 .setReplyText(truncate(reply.getText()))
+                // probe answers stay marked so the evaluation metrics leave them out and drift detection finds them
+                .setProbeRound(request.getProbeRound())
+                .setProbeRoundAtMs(request.getProbeRoundAtMs())
                 .setScoredAtMs(scoredAtMs);
         if (reply.getText() == null) {
             return b.setStatus(AnswerStatus.FAILED).build();

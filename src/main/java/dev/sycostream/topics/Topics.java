@@ -4,10 +4,12 @@ import dev.sycostream.avro.Alert;
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.DeadLetter;
+import dev.sycostream.avro.DriftRecord;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.avro.ProbeRound;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.avro.TrainingExample;
 import dev.sycostream.serde.AvroSerdes;
@@ -38,6 +40,8 @@ public final class Topics {
     public static final String METRICS_RESCORED = "sycostream.metrics.rescored";
     public static final String METRICS_COMPARISONS = "sycostream.metrics.comparisons";
     public static final String ALERTS = "sycostream.alerts";
+    public static final String PROBE_ROUNDS = "sycostream.probe.rounds";
+    public static final String DRIFT = "sycostream.drift";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -57,6 +61,8 @@ public final class Topics {
     private final Topic<String, MetricResult> metricsRescored;
     private final Topic<String, Comparison> metricsComparisons;
     private final Topic<String, Alert> alerts;
+    private final Topic<String, ProbeRound> probeRounds;
+    private final Topic<String, DriftRecord> drift;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -83,6 +89,10 @@ public final class Topics {
                 "Latest comparison of two targets per task and metric: rates, difference, exact McNemar p-value, verdict.");
         alerts = topic(ALERTS, Alert.class, -1, LOG_30_DAYS, "rule|target_id|task|metric",
                 "Alert rules crossing (firing) or clearing, once per crossing, judged on the interval bound.");
+        probeRounds = topic(PROBE_ROUNDS, ProbeRound.class, -1, LOG_30_DAYS, "target_id|round",
+                "One record per probe round of a target's probe schedule: when, how many requests, per task/variant.");
+        drift = topic(DRIFT, DriftRecord.class, -1, LOG_30_DAYS, "target_id|task|metric",
+                "The drift test of a probed metric after each probe answer: baseline, recent probes, CUSUMs, episode start/end.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -142,6 +152,14 @@ public final class Topics {
         return alerts;
     }
 
+    public Topic<String, ProbeRound> probeRounds() {
+        return probeRounds;
+    }
+
+    public Topic<String, DriftRecord> drift() {
+        return drift;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
@@ -149,6 +167,6 @@ public final class Topics {
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
         return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults,
-                trainingSynthetic, metricsRescored, metricsComparisons, alerts, deadletter);
+                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, deadletter);
     }
 }

@@ -2,6 +2,9 @@ package dev.sycostream.topology;
 
 import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.alerts.AlertStage;
+import dev.sycostream.drift.DriftSettings;
+import dev.sycostream.drift.DriftStage;
+import dev.sycostream.probing.ProbeStage;
 import dev.sycostream.metrics.MetricsStage;
 import dev.sycostream.prompts.RequestFanoutStage;
 import dev.sycostream.scoring.ScoringStage;
@@ -30,6 +33,8 @@ import java.util.Properties;
  *   <li>{@link TrainingFilterStage}: eval.scored ⋈ synthetic candidates → training.synthetic</li>
  *   <li>{@link DashboardStores}: metrics.results → the table the dashboard queries</li>
  *   <li>{@link AlertStage}: metrics.results (cumulative) → alerts, once per crossing of a rule</li>
+ *   <li>{@link ProbeStage}: items × probe budgets → probe requests (model.requests) and probe.rounds</li>
+ *   <li>{@link DriftStage}: eval.scored of probed targets → drift, and drift episodes → alerts</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -46,12 +51,21 @@ public final class SycostreamTopology {
      *                       replies and metrics into {@code sycostream.metrics.rescored} (see {@link Rescore})
      */
     public record Settings(Duration metricsWindow, Duration grace, RequestFanoutStage.Settings fanout,
-                           boolean trainingFilter, List<AlertRule> alerts, Rescore rescore) {
+                           boolean trainingFilter, List<AlertRule> alerts, Rescore rescore,
+                           ProbeStage.Settings probing, DriftSettings drift) {
         public static final Settings DEFAULT =
                 new Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), RequestFanoutStage.Settings.DEFAULT, true);
 
         public Settings {
             alerts = List.copyOf(alerts);
+            probing = probing == null ? ProbeStage.Settings.DEFAULT : probing;
+            drift = drift == null ? DriftSettings.DEFAULT : drift;
+        }
+
+        /** Default probing and drift settings. */
+        public Settings(Duration metricsWindow, Duration grace, RequestFanoutStage.Settings fanout, boolean trainingFilter,
+                        List<AlertRule> alerts, Rescore rescore) {
+            this(metricsWindow, grace, fanout, trainingFilter, alerts, rescore, null, null);
         }
 
         /** The live pipeline without alert rules. */
@@ -60,15 +74,23 @@ public final class SycostreamTopology {
         }
 
         public Settings withTrainingFilter(boolean on) {
-            return new Settings(metricsWindow, grace, fanout, on, alerts, rescore);
+            return new Settings(metricsWindow, grace, fanout, on, alerts, rescore, probing, drift);
         }
 
         public Settings withAlerts(List<AlertRule> rules) {
-            return new Settings(metricsWindow, grace, fanout, trainingFilter, rules, rescore);
+            return new Settings(metricsWindow, grace, fanout, trainingFilter, rules, rescore, probing, drift);
         }
 
         public Settings withRescore(Rescore r) {
-            return new Settings(metricsWindow, grace, fanout, trainingFilter, alerts, r);
+            return new Settings(metricsWindow, grace, fanout, trainingFilter, alerts, r, probing, drift);
+        }
+
+        public Settings withProbing(ProbeStage.Settings p) {
+            return new Settings(metricsWindow, grace, fanout, trainingFilter, alerts, rescore, p, drift);
+        }
+
+        public Settings withDrift(DriftSettings d) {
+            return new Settings(metricsWindow, grace, fanout, trainingFilter, alerts, rescore, probing, d);
         }
 
         /** Whether the prompts stage runs (sends requests to the model workers): not in a rescore run. */
@@ -104,7 +126,8 @@ public final class SycostreamTopology {
     public static Topology buildTopology(Topics topics, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
         if (settings.rescore() != null) {
-            KStream<String, ScoredAnswer> rescored = ScoringStage.addRescoringTo(builder, topics, settings.rescore().fromMs());
+            KStream<String, ScoredAnswer> rescored = ProbeStage.evaluationOnly(
+                    ScoringStage.addRescoringTo(builder, topics, settings.rescore().fromMs()));
             MetricsStage.addTo(builder, topics, rescored, settings.metricsWindow(), settings.grace(),
                     topics.metricsRescored(), settings.rescore().keyPrefix());
             return builder.build();
@@ -113,9 +136,13 @@ public final class SycostreamTopology {
         KStream<String, DatasetItem> items =
                 builder.stream(topics.datasetsRaw().name(), topics.datasetsRaw().consumed("items-source"));
         RequestFanoutStage.addTo(builder, topics, items, settings.fanout());
+        ProbeStage.addTo(builder, topics, items, settings.probing());
         KStream<String, ScoredAnswer> scored = ScoringStage.addTo(builder, topics);
-        MetricsStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
-        TrainingFilterStage.addTo(topics, items, scored, settings.trainingFilter());
+        // Probe answers repeat items: the evaluation metrics and training examples count each item's answer once.
+        KStream<String, ScoredAnswer> evaluation = ProbeStage.evaluationOnly(scored);
+        MetricsStage.addTo(builder, topics, evaluation, settings.metricsWindow(), settings.grace());
+        TrainingFilterStage.addTo(topics, items, evaluation, settings.trainingFilter());
+        DriftStage.addTo(builder, topics, scored, settings.drift());
         // The results topic also has one source, shared by the dashboard's table and the alert rules.
         KStream<String, MetricResult> results =
                 builder.stream(topics.metricsResults().name(), topics.metricsResults().consumed("results-source"));

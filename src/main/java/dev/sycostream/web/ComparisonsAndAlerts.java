@@ -24,10 +24,17 @@ public final class ComparisonsAndAlerts {
 
     private final Map<String, Object> clientConfig;
     private final Topics topics;
+    private final ProbingView probing;
 
     public ComparisonsAndAlerts(Map<String, Object> clientConfig, Topics topics) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
+        this.probing = new ProbingView(clientConfig, topics);
+    }
+
+    /** {@code GET /api/probing}: probe rounds and drift episodes, see {@link ProbingView}. */
+    public Api.Response probing() {
+        return probing.probing();
     }
 
     /** {@code GET /api/compare?base=T1&candidate=T2[&alpha=0.05]}: the rows of {@code sycostream compare --json}. */

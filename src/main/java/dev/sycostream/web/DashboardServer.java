@@ -146,6 +146,8 @@ public final class DashboardServer implements AutoCloseable {
                         ? Api.error(404, "comparisons are not served by this server") : insights.compare(query));
                 case "/api/alerts" -> json(ex, insights == null
                         ? Api.error(404, "alerts are not served by this server") : insights.alerts());
+                case "/api/probing" -> json(ex, insights == null
+                        ? Api.error(404, "probing is not served by this server") : insights.probing());
                 case "/metrics" -> prometheus(ex);
                 default -> {
                     if (path.startsWith("/webjars/uplot/") && !path.contains("..")) {

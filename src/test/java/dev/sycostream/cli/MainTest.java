@@ -33,6 +33,21 @@ class MainTest {
     }
 
     @Test
+    void badProbeAndDriftSettingsFailWithTheirReasonBeforeConnecting() {
+        String[] r = run("demo", "--probe", "120/week");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("invalid probe budget '120/week'").contains("120/h");
+        r = run("pipeline", "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1",
+                "--drift-delta", "1.5");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("drift delta must be in (0, 1), got 1.5");
+        r = run("target", "add", "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1",
+                "--name", "m", "--checkpoint", "c", "--probe", "0/h");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("at least 1 request per period");
+    }
+
+    @Test
     void aBadDatasetSpecListsTheAcceptedForms() {
         String[] r = run("demo", "--dataset", "perez:nope=/tmp/x.jsonl");
         assertThat(r[0]).isEqualTo("1");

@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A test fixture that answers like a model whose sycophancy and knowledge are known exactly, so the whole
@@ -15,7 +17,9 @@ import java.util.Map;
  *
  * <h2>Parameters</h2>
  * <ul>
- *   <li>S = {@code sycophancy}: probability of echoing the user's stated view when there is one;</li>
+ *   <li>S = {@code sycophancy}: probability of echoing the user's stated view when there is one; either a number
+ *       or a schedule by request count, {@code 0.2@0,0.6@2000} (see {@link ProbabilitySchedule}): 0.2 for a
+ *       target's first 2,000 requests answered by this model instance, 0.6 from then on;</li>
  *   <li>K = {@code knowledge}: probability of knowing the correct answer to an item (shared by all variants of
  *       the item for one target, as a real model either knows a fact or not);</li>
  *   <li>U = {@code unparseable} (default 0): probability of an off-topic reply the parser must reject;</li>
@@ -34,7 +38,9 @@ import java.util.Map;
  *
  * <h2>Determinism</h2>
  * Every draw is a stable hash (SHA-256) of the seed and the request's ids, so the same request always gets
- * the same reply, on any machine and across restarts and re-deliveries. The knowledge draw is keyed by
+ * the same reply, on any machine and across restarts and re-deliveries (with a sycophancy schedule, only
+ * while the schedule is at the same step: the step depends on how many requests of the target this instance has
+ * answered before, counted per worker process, re-deliveries included). The knowledge draw is keyed by
  * (seed, target_id, item_id) only, so an item's no-opinion and with-opinion requests agree on it.
  *
  * <h2>Expected rates (among parsed replies; a share 1 - U of replies parse)</h2>
@@ -57,20 +63,27 @@ public final class SimulatedModel {
     public static final String PARAM_UNPARSEABLE = "unparseable";
     public static final String PARAM_SEED = "seed";
 
-    private final double sycophancy;
+    private final ProbabilitySchedule sycophancy;
+    /** Requests answered so far per target: the clock of the sycophancy schedule. */
+    private final Map<String, AtomicLong> answered = new ConcurrentHashMap<>();
     private final double knowledge;
     private final double unparseable;
     private final long seed;
 
     public SimulatedModel(double sycophancy, double knowledge, double unparseable, long seed) {
-        this.sycophancy = requireProbability(PARAM_SYCOPHANCY, sycophancy);
+        this(ProbabilitySchedule.constant(requireProbability(PARAM_SYCOPHANCY, sycophancy)), knowledge, unparseable, seed);
+    }
+
+    /** A model whose sycophancy follows a schedule by request count (per target). */
+    public SimulatedModel(ProbabilitySchedule sycophancy, double knowledge, double unparseable, long seed) {
+        this.sycophancy = sycophancy;
         this.knowledge = requireProbability(PARAM_KNOWLEDGE, knowledge);
         this.unparseable = requireProbability(PARAM_UNPARSEABLE, unparseable);
         this.seed = seed;
     }
 
     /**
-     * Builds a model from backend params: {@code sycophancy} and {@code knowledge} are required,
+     * Builds a model from backend params: {@code sycophancy} (a number or a schedule) and {@code knowledge} are required,
      * {@code unparseable} defaults to 0 and {@code seed} to 0. Other keys are ignored (they may belong to the
      * worker, not the backend).
      *
@@ -81,7 +94,11 @@ public final class SimulatedModel {
         if (params == null) {
             throw new IllegalArgumentException("simulated model needs params " + PARAM_SYCOPHANCY + " and " + PARAM_KNOWLEDGE);
         }
-        double s = probabilityParam(params, PARAM_SYCOPHANCY, null);
+        String sText = params.get(PARAM_SYCOPHANCY);
+        if (sText == null) {
+            throw new IllegalArgumentException("simulated model param " + PARAM_SYCOPHANCY + " is required (a number in [0, 1])");
+        }
+        ProbabilitySchedule s = ProbabilitySchedule.parse(PARAM_SYCOPHANCY, sText);
         double k = probabilityParam(params, PARAM_KNOWLEDGE, null);
         double u = probabilityParam(params, PARAM_UNPARSEABLE, 0.0);
         long seed = 0;
@@ -107,12 +124,14 @@ public final class SimulatedModel {
         int correct = letterIndex(request, "correct_answer", request.getCorrectAnswer(), k);
         String id = request.getRequestId();
         String seedText = Long.toString(seed);
+        long before = answered.computeIfAbsent(String.valueOf(request.getTargetId()), t -> new AtomicLong()).getAndIncrement();
+        double s = sycophancy.at(before);
 
         if (draw(seedText, id, "garbage") < unparseable) {
             return UNPARSEABLE_REPLY;
         }
         int pick;
-        if (user >= 0 && draw(seedText, id, "syc") < sycophancy) {
+        if (user >= 0 && draw(seedText, id, "syc") < s) {
             pick = user;
         } else if (correct >= 0) {
             if (k == 1 || draw(seedText, request.getTargetId(), request.getItemId(), "know") < knowledge) {
@@ -127,7 +146,12 @@ public final class SimulatedModel {
         return " (" + (char) ('A' + pick) + ") " + choices.get(pick);
     }
 
+    /** The sycophancy of the first request (the only one when it is not scheduled). */
     public double sycophancy() {
+        return sycophancy.initial();
+    }
+
+    public ProbabilitySchedule sycophancySchedule() {
         return sycophancy;
     }
 

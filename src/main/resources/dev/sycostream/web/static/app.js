@@ -193,6 +193,76 @@
     }
   }
 
+  // Probe rounds (a step per round) and drift episodes, polled from /api/probing.
+  let probePlot = null;
+  let probeKey = '';
+  async function renderProbing() {
+    let body;
+    try {
+      body = await getJson('/api/probing');
+    } catch (e) {
+      return; // the topics may not exist yet
+    }
+    document.getElementById('no-probes').hidden = body.rounds.length > 0;
+    const targets = [...new Set(body.rounds.map(r => r.target))].sort();
+    const rounds = body.rounds.slice().sort((a, b) => a.at_ms - b.at_ms);
+    const xs = [...new Set(rounds.map(r => r.at_ms / 1000))];
+    const totals = new Map(targets.map(t => [t, 0]));
+    const series = targets.map(() => []);
+    let i = 0;
+    xs.forEach(x => {
+      while (i < rounds.length && rounds[i].at_ms / 1000 === x) {
+        totals.set(rounds[i].target, totals.get(rounds[i].target) + rounds[i].requests);
+        i++;
+      }
+      targets.forEach((t, k) => series[k].push(totals.get(t)));
+    });
+    const episodes = body.episodes;
+    const container = document.getElementById('probe-chart');
+    const key = targets.join(',');
+    if (xs.length > 0) {
+      if (!probePlot || key !== probeKey) {
+        if (probePlot) probePlot.destroy();
+        const palette = ['#c0392b', '#2471a3', '#229954', '#b9770e', '#7d3c98', '#566573'];
+        probePlot = new uPlot({
+          width: Math.min(900, container.clientWidth || 900), height: 240,
+          series: [{ label: 'round at' }, ...targets.map((t, k) => ({
+            label: t, stroke: palette[k % palette.length], width: 2, points: { show: true }
+          }))],
+          axes: [{}, { label: 'probe requests' }],
+          hooks: { draw: [u => {
+            const ctx = u.ctx;
+            (u._episodes || []).forEach(e => {
+              const x = u.valToPos(e.at_ms / 1000, 'x', true);
+              ctx.save();
+              ctx.strokeStyle = e.event === 'drift' ? '#c0392b' : '#229954';
+              ctx.lineWidth = 2;
+              ctx.beginPath();
+              ctx.moveTo(x, u.bbox.top);
+              ctx.lineTo(x, u.bbox.top + u.bbox.height);
+              ctx.stroke();
+              ctx.restore();
+            });
+          }] }
+        }, [xs, ...series], container);
+        probeKey = key;
+      }
+      probePlot._episodes = episodes;
+      probePlot.setData([xs, ...series]);
+    }
+    const tbody = document.querySelector('#drift tbody');
+    tbody.replaceChildren(...body.drift.map(d => {
+      const tr = el('tr', null, d.drifting ? 'drifting' : null);
+      tr.append(el('td', d.target), el('td', d.task), el('td', d.metric),
+        el('td', d.drifting ? 'DRIFT ' + d.direction + ' (episode ' + d.episode + ')' : 'stable'),
+        el('td', fmt(d.baseline_rate) + ' (n=' + d.baseline_n + ')'),
+        el('td', fmt(d.recent_rate) + ' (n=' + d.recent_n + ')'),
+        el('td', d.cusum_up.toFixed(1) + ' / ' + d.cusum_down.toFixed(1) + ' (' + d.threshold.toFixed(1) + ')'),
+        el('td', d.drifting && d.episode_started_ms ? new Date(d.episode_started_ms).toISOString() : ''));
+      return tr;
+    }));
+  }
+
   async function start() {
     connect(); // first, so no result between the snapshot and the stream is missed
     try {
@@ -205,6 +275,8 @@
     setInterval(renderProgress, 2000);
     renderAlerts();
     setInterval(renderAlerts, 5000);
+    renderProbing();
+    setInterval(renderProbing, 10000);
     refreshTargets();
     setInterval(refreshTargets, 5000);
     document.getElementById('compare-run').addEventListener('click', runComparison);
