@@ -449,7 +449,6 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         String reason = "target " + job.request.getTargetId() + ", request " + job.request.getRequestId() + ": "
                 + error.getMessage() + " (" + job.attempts + " attempt" + (job.attempts == 1 ? "" : "s")
                 + error.httpStatus().map(s -> ", last HTTP status " + s).orElse("") + ")";
-        log.warn("request failed, dead-lettered and counted as failed: {}", reason);
         job.slot.finish(Outcome.ERROR_REPLY, key, reply, deadLetter(job.record, reason, error));
     }
 
