@@ -11,6 +11,7 @@ import dev.sycostream.ingest.DatasetIngestor;
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.topology.SycostreamTopology;
+import dev.sycostream.worker.WorkerSettings;
 import dev.sycostream.training.ExportFormat;
 import dev.sycostream.training.TrainingExport;
 import dev.sycostream.training.TrainingExporter;
@@ -47,8 +48,16 @@ public final class Demo {
      */
     public record Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
                           Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
-                          String exportFormat, boolean trainingFilter) {
+                          String exportFormat, boolean trainingFilter, List<ModelSpec> models, int maxInFlight) {
         public static final List<String> DEFAULT_DATASETS = List.of("addition", "perez-sample");
+
+        /** Without real models: only simulated targets. */
+        public Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
+                       Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
+                       String exportFormat, boolean trainingFilter) {
+            this(datasets, sims, seed, untilDone, json, timeout, partitions, workers, labels, exportDir, exportFormat,
+                    trainingFilter, List.of(), WorkerSettings.DEFAULT_MAX_IN_FLIGHT);
+        }
     }
 
     private Demo() {
@@ -83,12 +92,18 @@ public final class Demo {
                     work.resolve("state"), options.partitions());
             SycostreamTopology.Settings settings =
                     SycostreamTopology.Settings.DEFAULT.withTrainingFilter(options.trainingFilter()).withAlerts(alerts);
-            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers(), web)) {
+            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers(), web,
+                    WorkerSettings.defaults().withMaxInFlight(options.maxInFlight()))) {
                 info.println("dashboard=" + run.dashboard().orElseThrow().url());
                 info.flush();
                 for (SimSpec sim : options.sims()) {
                     run.register(TargetRegistrar.target(sim.name(), "simulated", "sim", "simulated", sim.params()));
                     err.println("target " + sim.name() + " registered: simulated model " + sim.params());
+                }
+                for (ModelSpec model : options.models()) {
+                    run.register(TargetRegistrar.target(model.name(), model.params().get("model"), "endpoint",
+                            model.backend(), model.params()));
+                    err.println("target " + model.name() + " registered: OpenAI-compatible server " + model.params());
                 }
                 long now = System.currentTimeMillis();
                 for (DatasetSpec spec : specs) {
