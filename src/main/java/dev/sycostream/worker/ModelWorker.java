@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,8 +118,11 @@ public final class ModelWorker implements Runnable, AutoCloseable {
 
     // Loop-thread state.
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
-    private final ArrayDeque<Job> backlog = new ArrayDeque<>();
-    private int inFlight;
+    /**
+     * Requests read and waiting for a place in the window. Shared with the backend threads: a call that finishes
+     * starts the next one itself, so the model is kept busy while the loop thread is blocked in a commit.
+     */
+    private final ConcurrentLinkedDeque<Job> backlog = new ConcurrentLinkedDeque<>();
     private int tracked;
     private boolean paused;
     private boolean rewindRequested;
@@ -137,7 +140,8 @@ public final class ModelWorker implements Runnable, AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong modelCalls = new AtomicLong();
-    private final AtomicInteger inFlightGauge = new AtomicInteger();
+    /** Requests at the model (or waiting for a retry): the window. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     /** A worker with {@link WorkerSettings#defaults()}. */
@@ -233,8 +237,8 @@ public final class ModelWorker implements Runnable, AutoCloseable {
                     GROUP_ID, settings.maxInFlight(), settings.maxAttempts(), settings.force() ? ", --force" : "");
             while (running.get()) {
                 drainFinished();
-                submitFromBacklog();
-                if (System.nanoTime() - lastFlushNanos >= settings.flushInterval().toNanos() || inFlight == 0) {
+                fillWindow();
+                if (System.nanoTime() - lastFlushNanos >= settings.flushInterval().toNanos() || inFlight.get() == 0) {
                     flush();
                 }
                 applyBackpressure();
@@ -247,7 +251,7 @@ public final class ModelWorker implements Runnable, AutoCloseable {
                     }
                     records = consumer.poll(Duration.ZERO);
                 } else {
-                    records = consumer.poll(inFlight > 0 || tracked > 0 ? BUSY_POLL : IDLE_POLL);
+                    records = consumer.poll(inFlight.get() > 0 || tracked > 0 ? BUSY_POLL : IDLE_POLL);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     accept(record);
@@ -359,12 +363,31 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         backlog.addLast(new Job(owner, slot, record, request));
     }
 
-    private void submitFromBacklog() {
-        while (inFlight < settings.maxInFlight() && !backlog.isEmpty()) {
-            Job job = backlog.removeFirst();
-            inFlight++;
-            inFlightGauge.incrementAndGet();
+    /** Starts backlog requests while the window has room; called by the loop and by every finished call. */
+    private void fillWindow() {
+        while (true) {
+            int n = inFlight.get();
+            if (n >= settings.maxInFlight()) {
+                return;
+            }
+            if (!inFlight.compareAndSet(n, n + 1)) {
+                continue;
+            }
+            Job job = backlog.pollFirst();
+            if (job == null) {
+                inFlight.decrementAndGet();
+                return;
+            }
             attempt(job);
+        }
+    }
+
+    /** A job's last attempt is over: hand it to the loop thread and give its place to the next request. */
+    private void done(Job job) {
+        finished.add(job);
+        inFlight.decrementAndGet();
+        if (running.get()) {
+            fillWindow();
         }
     }
 
@@ -392,7 +415,7 @@ public final class ModelWorker implements Runnable, AutoCloseable {
                 job.completion = completion;
                 job.error = null; // an earlier transient failure no longer matters
             }
-            finished.add(job);
+            done(job);
             return;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -410,7 +433,7 @@ public final class ModelWorker implements Runnable, AutoCloseable {
                 // the worker is closing: give up with the last error
             }
         }
-        finished.add(job);
+        done(job);
     }
 
     private void drainFinished() {
@@ -422,8 +445,6 @@ public final class ModelWorker implements Runnable, AutoCloseable {
 
     /** Loop thread: turns a finished job into the reply (and dead letter) its slot will commit. */
     private void handleFinished(Job job) {
-        inFlight--;
-        inFlightGauge.decrementAndGet();
         if (progress.get(job.owner.partition()) != job.owner) {
             return; // its partition was rewound or revoked since: the record will be read and answered again
         }
@@ -528,7 +549,8 @@ public final class ModelWorker implements Runnable, AutoCloseable {
 
     /** Pauses fetching while the window is full or too much is read and uncommitted; resumes when it drains. */
     private void applyBackpressure() {
-        boolean full = !backlog.isEmpty() || tracked >= 2 * settings.maxInFlight();
+        // Keep up to one window of requests ready to start, so finished calls always find a successor.
+        boolean full = backlog.size() >= settings.maxInFlight() || tracked >= 4 * settings.maxInFlight();
         if (full && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
@@ -685,7 +707,7 @@ public final class ModelWorker implements Runnable, AutoCloseable {
 
     /** Requests at the model right now. */
     public int inFlight() {
-        return inFlightGauge.get();
+        return inFlight.get();
     }
 
     /** Transactions aborted and retried. */
