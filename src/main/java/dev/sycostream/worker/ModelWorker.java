@@ -60,8 +60,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <h2>Window and backpressure</h2>
  * Up to {@link WorkerSettings#maxInFlight()} requests are at the model at once (asynchronous calls; a request
- * waiting for its retry keeps its place). Records read beyond that wait in a backlog, and while the backlog is not
- * empty, or twice the window is read but not committed, the consumer is paused: it keeps its group membership but
+ * waiting for its retry keeps its place). Records read beyond that wait in a backlog; a call that finishes starts
+ * the next one itself, so the model stays busy while the loop thread commits. While a whole window waits in the
+ * backlog, or four windows are read but not committed, the consumer is paused: it keeps its group membership but
  * fetches nothing until answers come back.
  *
  * <h2>Exactly once</h2>
@@ -69,7 +70,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * is finished. Every {@link WorkerSettings#flushInterval()} the finished prefixes go out in one Kafka transaction:
  * their replies and dead letters, and the offsets after them ({@code sendOffsetsToTransaction}). So a reply is
  * published only together with its offset; a crash makes the next worker re-send at most what was read and not
- * committed (bounded by twice the window), and publishes none of it twice to read_committed readers. When a
+ * committed (bounded by four windows), and publishes none of it twice to read_committed readers. When a
  * transaction fails it is aborted, everything not committed is forgotten (answers still in flight are ignored
  * when they arrive) and the consumer is rewound to the committed offsets. Fencing stops this worker. On a
  * rebalance, finished work is committed before the partitions go, and the rest is left to the new owner.

@@ -6,7 +6,7 @@ import java.time.Duration;
  * How a {@link ModelWorker} paces and retries its model calls.
  *
  * @param maxInFlight    model calls in progress at once (including those waiting to retry); when the window is full
- *                       the consumer is paused. Twice this bounds the requests read but not yet committed, which is
+ *                       the consumer is paused. Four times this bounds the requests read but not yet committed, which is
  *                       what a crash can make the next worker send again.
  * @param maxAttempts    attempts per request before it fails (reply with {@code error}, dead letter)
  * @param retryBackoff   wait before the second attempt; doubled per attempt, with jitter, at least the server's
