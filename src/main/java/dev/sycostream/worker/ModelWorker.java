@@ -293,7 +293,13 @@ public final class ModelWorker implements Runnable, AutoCloseable {
             return;
         }
         replyIndex.start();
-        if (!replyIndex.awaitCaughtUp(REPLY_INDEX_CATCH_UP)) {
+        long deadline = System.nanoTime() + REPLY_INDEX_CATCH_UP.toNanos();
+        boolean caughtUp = false;
+        // In short steps, so a close() during start-up does not wait for the whole catch-up.
+        while (!caughtUp && running.get() && System.nanoTime() < deadline) {
+            caughtUp = replyIndex.awaitCaughtUp(Duration.ofMillis(100));
+        }
+        if (!caughtUp && running.get()) {
             log.warn("worker {}: reply index not caught up after {}; replays may be answered again", workerId,
                     REPLY_INDEX_CATCH_UP);
         }
@@ -555,7 +561,8 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         if (full && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
-        } else if (!full && paused) {
+        } else if (!full && (paused || !consumer.paused().isEmpty())) {
+            // Also after a rebalance, which may leave kept partitions paused while the flag was reset.
             consumer.resume(consumer.paused());
             paused = false;
         }
