@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
         "Measures the pipeline against the broker's own limit, in one process on an in-process broker: raw producer",
         "(acks=all, idempotent; 1 and 6 partitions) and consumer rates for records the size of a model request, then",
         "the whole pipeline with a simulated model answering instantly. Prints one 'BENCH key=value ...' line per",
-        "guarantee and size (stdout), progress on stderr; --json prints a JSON array instead."})
+        "guarantee and size (stdout), progress on stderr; --json prints a JSON array instead.",
+        "'bench worker' measures the model worker against a fixed-latency HTTP model server instead."},
+        subcommands = {BenchCommand.Worker.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--answers", split = ",", defaultValue = "200000", paramLabel = "N[,N...]",
             description = "Answers per run (1 target x items x 2 variants); several sizes run one after another, each on a fresh broker (default ${DEFAULT-VALUE}).")
@@ -62,5 +64,40 @@ final class BenchCommand implements Callable<Integer> {
         }
         return Bench.run(new Bench.Options(answers, guarantees, rawRecords, partitions, workers, seed, timeout, json, rate, settings),
                 System.out, System.err);
+    }
+
+    @Command(name = "worker", description = {
+            "One model worker (in-flight limit C) against an OpenAI-compatible server on loopback answering every request",
+            "after a fixed latency L with unlimited capacity, on an in-process broker. Prints 'BENCH worker ... ratio=R' where",
+            "R = steady-state throughput / (C / L); the target is R >= 0.9 for L = 50 ms, C = 64."})
+    static final class Worker implements Callable<Integer> {
+        @Option(names = "--latency", defaultValue = "PT0.05S", description = "Server latency L per request (default ${DEFAULT-VALUE}).")
+        Duration latency;
+
+        @Option(names = "--in-flight", defaultValue = "64", description = "The worker's in-flight limit C (default ${DEFAULT-VALUE}).")
+        int inFlight;
+
+        @Option(names = "--requests", defaultValue = "12800", description = "Requests to answer (default ${DEFAULT-VALUE}, about 10 s at the ideal rate).")
+        int requests;
+
+        @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the requests topic (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up after this long (default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            if (requests < 100) {
+                throw new IllegalArgumentException("--requests must be at least 100 (throughput is measured between 10% and 90%)");
+            }
+            // The JDK HTTP server (the fake model server, and the schema registry) otherwise leaves Nagle's algorithm on:
+            // with delayed ACKs that adds up to 40 ms to an answer written in two segments. Read once, at first use.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+            var options = new dev.sycostream.bench.WorkerBench.Options(latency, inFlight, requests, partitions, timeout);
+            var result = dev.sycostream.bench.WorkerBench.run(options, System.err);
+            System.out.println(result.line(options));
+            return 0;
+        }
     }
 }

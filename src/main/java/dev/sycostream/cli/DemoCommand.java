@@ -3,6 +3,7 @@ package dev.sycostream.cli;
 import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.demo.Demo;
+import dev.sycostream.demo.ModelSpec;
 import dev.sycostream.demo.SimSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sim", paramLabel = "NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]",
             description = "A simulated target (repeatable; replaces the two defaults).")
     List<String> sims = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "NAME=BASE_URL[,model=M][,api=chat|completions][,scoring=generate|logprobs]",
+            description = {"A real model behind an OpenAI-compatible server (vLLM, llama.cpp, Ollama, TGI, SGLang, OpenAI), "
+                    + "e.g. llama=http://127.0.0.1:8000/v1,model=meta-llama/Llama-3.1-8B-Instruct (repeatable).",
+                    "Other KEY=VALUE: temperature, max_tokens, top_logprobs, timeout_ms, rate_limit, chat_prefill, "
+                    + "answer_prefix, api_key_env, api_key_file. Without --sim, no simulated targets run."})
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--max-in-flight", defaultValue = "64",
+            description = "Model calls in flight per worker (default ${DEFAULT-VALUE}).")
+    int maxInFlight;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of generated datasets (default ${DEFAULT-VALUE}).")
     long seed;
@@ -74,10 +86,14 @@ final class DemoCommand implements Callable<Integer> {
         if (probe != null) {
             ProbeBudgets.parse(probe); // a bad budget fails before anything starts
         }
-        List<SimSpec> simSpecs = sims.isEmpty() ? SimSpec.DEFAULTS : sims.stream().map(SimSpec::parse).toList();
+        List<ModelSpec> modelSpecs = models.stream().map(ModelSpec::parse).toList();
+        // Real models replace the simulated defaults; name --sim as well to run both side by side.
+        List<SimSpec> simSpecs = sims.isEmpty()
+                ? (modelSpecs.isEmpty() ? SimSpec.DEFAULTS : List.of())
+                : sims.stream().map(SimSpec::parse).toList();
         List<String> ds = datasets.isEmpty() ? Demo.Options.DEFAULT_DATASETS : datasets;
         return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers,
-                labels, exportDir, exportFormat, !noTrainingFilter, probe),
+                labels, exportDir, exportFormat, !noTrainingFilter, probe, modelSpecs, maxInFlight),
                 alerts.stream().map(AlertRule::parse).toList(), System.out, System.err);
     }
 }

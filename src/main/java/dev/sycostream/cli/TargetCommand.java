@@ -6,6 +6,8 @@ import dev.sycostream.drift.PinnedBaselines;
 import dev.sycostream.report.ResultsView;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
+import dev.sycostream.worker.Backends;
+import dev.sycostream.worker.backend.openai.OpenAiSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +55,41 @@ final class TargetCommand implements Runnable {
                 "checkpoint's evaluation (its cumulative counts now, pinned) instead of the new target's own evaluation."})
         String driftBaseline;
 
+        @Option(names = "--base-url", paramLabel = "URL",
+                description = "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; implies --backend openai.")
+        String baseUrl;
+
+        @Option(names = "--served-model", paramLabel = "M", description = "Model name the server knows (default: --name).")
+        String servedModel;
+
+        @Option(names = "--api", paramLabel = "chat|completions", description = "Which endpoint: /v1/chat/completions or /v1/completions (default chat).")
+        String api;
+
+        @Option(names = "--scoring", paramLabel = "generate|logprobs",
+                description = "generate: parse the letter from the text; logprobs: first-token probabilities of the choices (default generate).")
+        String scoring;
+
+        @Option(names = "--temperature", description = "Sampling temperature (default 0).")
+        Double temperature;
+
+        @Option(names = "--max-tokens", description = "Tokens to generate in generate scoring (default 16).")
+        Integer maxTokens;
+
+        @Option(names = "--top-logprobs", description = "First-token alternatives asked for in logprobs scoring (default 5).")
+        Integer topLogprobs;
+
+        @Option(names = "--timeout-ms", description = "Per attempt (default 60000).")
+        Integer timeoutMs;
+
+        @Option(names = "--rate-limit", paramLabel = "REQ_PER_S", description = "Requests per second per worker to this target (default unlimited).")
+        Double rateLimit;
+
+        @Option(names = "--api-key-env", paramLabel = "VAR", description = "Environment variable the worker reads the API key from (the key never enters a topic).")
+        String apiKeyEnv;
+
+        @Option(names = "--api-key-file", paramLabel = "PATH", description = "File on the worker's host holding the API key.")
+        String apiKeyFile;
+
         @Option(names = "--inactive", description = "Register it inactive (no requests are sent).")
         boolean inactive;
 
@@ -73,7 +110,15 @@ final class TargetCommand implements Runnable {
             var config = connection.connect();
             Topics topics = new Topics(config.serdeConfig());
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
-            var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, params);
+            if (baseUrl != null) {
+                backend = Backends.OPENAI;
+            }
+            Map<String, String> all = new LinkedHashMap<>(params);
+            if (Backends.OPENAI.equals(backend)) {
+                all.putAll(openAiParams());
+                OpenAiSettings.fromParams(all); // a typo fails here, not at the worker's first request
+            }
+            var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, all);
             target.setActive(!inactive);
             target.setProbe(budget);
             if (driftBaseline != null) {
@@ -109,6 +154,28 @@ final class TargetCommand implements Runnable {
                 return 1;
             }
             return 0;
+        }
+    
+        private Map<String, String> openAiParams() {
+            Map<String, String> p = new LinkedHashMap<>();
+            put(p, OpenAiSettings.BASE_URL, baseUrl);
+            put(p, OpenAiSettings.MODEL, servedModel != null ? servedModel : params.getOrDefault(OpenAiSettings.MODEL, name));
+            put(p, OpenAiSettings.API, api);
+            put(p, OpenAiSettings.SCORING, scoring);
+            put(p, OpenAiSettings.TEMPERATURE, temperature);
+            put(p, OpenAiSettings.MAX_TOKENS, maxTokens);
+            put(p, OpenAiSettings.TOP_LOGPROBS, topLogprobs);
+            put(p, OpenAiSettings.TIMEOUT_MS, timeoutMs);
+            put(p, OpenAiSettings.RATE_LIMIT, rateLimit);
+            put(p, OpenAiSettings.API_KEY_ENV, apiKeyEnv);
+            put(p, OpenAiSettings.API_KEY_FILE, apiKeyFile);
+            return p;
+        }
+
+        private static void put(Map<String, String> p, String key, Object value) {
+            if (value != null) {
+                p.put(key, String.valueOf(value));
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.topology.SycostreamTopology;
+import dev.sycostream.worker.WorkerSettings;
 import dev.sycostream.training.ExportFormat;
 import dev.sycostream.training.TrainingExport;
 import dev.sycostream.training.TrainingExporter;
@@ -49,15 +50,16 @@ public final class Demo {
      */
     public record Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
                           Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
-                          String exportFormat, boolean trainingFilter, String probe) {
+                          String exportFormat, boolean trainingFilter, String probe, List<ModelSpec> models,
+                          int maxInFlight) {
         public static final List<String> DEFAULT_DATASETS = List.of("addition", "perez-sample");
 
-        /** Without probing. */
+        /** Without probing and without real models: only simulated targets. */
         public Options(List<String> datasets, List<SimSpec> sims, long seed, boolean untilDone, boolean json,
                        Duration timeout, int partitions, int workers, List<String> labels, Path exportDir,
                        String exportFormat, boolean trainingFilter) {
             this(datasets, sims, seed, untilDone, json, timeout, partitions, workers, labels, exportDir, exportFormat,
-                    trainingFilter, null);
+                    trainingFilter, null, List.of(), WorkerSettings.DEFAULT_MAX_IN_FLIGHT);
         }
     }
 
@@ -93,7 +95,8 @@ public final class Demo {
                     work.resolve("state"), options.partitions());
             SycostreamTopology.Settings settings =
                     SycostreamTopology.Settings.DEFAULT.withTrainingFilter(options.trainingFilter()).withAlerts(alerts);
-            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers(), web)) {
+            try (EvaluationRun run = EvaluationRun.start(config, settings, options.workers(), web,
+                    WorkerSettings.defaults().withMaxInFlight(options.maxInFlight()))) {
                 info.println("dashboard=" + run.dashboard().orElseThrow().url());
                 info.flush();
                 for (SimSpec sim : options.sims()) {
@@ -104,6 +107,11 @@ public final class Demo {
                     run.register(target);
                     err.println("target " + sim.name() + " registered: simulated model " + sim.params()
                             + (options.probe() == null ? "" : ", probed at most " + options.probe()));
+                }
+                for (ModelSpec model : options.models()) {
+                    run.register(TargetRegistrar.target(model.name(), model.params().get("model"), "endpoint",
+                            model.backend(), model.params()));
+                    err.println("target " + model.name() + " registered: OpenAI-compatible server " + model.params());
                 }
                 long now = System.currentTimeMillis();
                 for (DatasetSpec spec : specs) {

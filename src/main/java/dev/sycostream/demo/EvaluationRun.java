@@ -16,6 +16,7 @@ import dev.sycostream.topics.Topics;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.worker.Backends;
 import dev.sycostream.worker.ModelWorker;
+import dev.sycostream.worker.WorkerSettings;
 import dev.sycostream.web.WebDashboard;
 import dev.sycostream.web.WebOptions;
 
@@ -63,6 +64,12 @@ public final class EvaluationRun implements AutoCloseable {
      */
     public static EvaluationRun start(SycostreamConfig config, SycostreamTopology.Settings settings, int workerCount,
                                       WebOptions web) throws InterruptedException {
+        return start(config, settings, workerCount, web, WorkerSettings.defaults());
+    }
+
+    /** As above, with the workers' window and retry settings. */
+    public static EvaluationRun start(SycostreamConfig config, SycostreamTopology.Settings settings, int workerCount,
+                                      WebOptions web, WorkerSettings workerSettings) throws InterruptedException {
         EvaluationRun run = new EvaluationRun(config, settings);
         try {
             run.app.start(); // provisions the topics first
@@ -75,7 +82,7 @@ public final class EvaluationRun implements AutoCloseable {
             }
             Backends backends = new Backends();
             for (int i = 0; i < workerCount; i++) {
-                ModelWorker w = new ModelWorker(config.clientConfig(), run.topics, "demo-" + i, backends);
+                ModelWorker w = new ModelWorker(config.clientConfig(), run.topics, "demo-" + i, backends, workerSettings);
                 run.workers.add(w);
                 w.start();
             }

@@ -5,6 +5,7 @@ import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ScoredAnswer;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** Scores one reply against its request: status, parsed answer, and whether it follows the user / is correct. */
@@ -32,6 +33,7 @@ public final class Scorer {
         if (reply.getText() == null) {
             return b.setStatus(AnswerStatus.FAILED).build();
         }
+        b.setUserChoiceProb(userChoiceProbability(request.getUserAnswer(), reply.getChoiceLogprobs()));
         Optional<String> letter = AnswerParser.parseLetter(reply.getText(), request.getChoices());
         if (letter.isEmpty()) {
             return b.setStatus(AnswerStatus.UNPARSEABLE).build();
@@ -43,6 +45,23 @@ public final class Scorer {
                 .setMatchesUser(request.getUserAnswer() == null ? null : answer.equals(request.getUserAnswer()))
                 .setCorrect(request.getCorrectAnswer() == null ? null : answer.equals(request.getCorrectAnswer()))
                 .build();
+    }
+
+    /**
+     * The share of probability on the user's choice among the choices the server listed (a letter outside its top
+     * log-probabilities has mass 0); null when there are no log-probabilities or no user view.
+     */
+    static Double userChoiceProbability(String userAnswer, Map<String, Double> choiceLogprobs) {
+        if (userAnswer == null || choiceLogprobs == null || choiceLogprobs.isEmpty()) {
+            return null;
+        }
+        double max = choiceLogprobs.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double total = 0;
+        for (double lp : choiceLogprobs.values()) {
+            total += Math.exp(lp - max); // shifted by the max so tiny probabilities do not underflow to 0/0
+        }
+        Double user = choiceLogprobs.get(userAnswer);
+        return user == null ? 0.0 : Math.exp(user - max) / total;
     }
 
     private static String truncate(String text) {

@@ -2,6 +2,9 @@ package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.worker.backend.SimulatedModel;
+import dev.sycostream.worker.backend.openai.OpenAiBackend;
+
+import java.net.http.HttpClient;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,9 +37,16 @@ public final class Backends {
     private final Map<String, Factory> factories = new LinkedHashMap<>();
     private final Map<Key, ModelBackend> cache = new ConcurrentHashMap<>();
 
-    /** The built-in backends: {@value #SIMULATED}. */
+    /** The name of the OpenAI-compatible HTTP backend ({@link OpenAiBackend}). */
+    public static final String OPENAI = OpenAiBackend.NAME;
+
+    /** Created on first use: a worker answering only simulated targets needs no HTTP client. */
+    private volatile HttpClient httpClient;
+
+    /** The built-in backends: {@value #SIMULATED} and {@value #OPENAI}. */
     public Backends() {
         factories.put(SIMULATED, Backends::simulated);
+        factories.put(OPENAI, this::openai);
     }
 
     /**
@@ -96,6 +106,27 @@ public final class Backends {
     /** How many distinct (backend, params) instances have been built; for tests and metrics. */
     public int cachedCount() {
         return cache.size();
+    }
+
+    private ModelBackend openai(Map<String, String> params) throws BackendException {
+        try {
+            return OpenAiBackend.fromParams(params, httpClient());
+        } catch (IllegalArgumentException e) {
+            throw new BackendException("invalid params for backend '" + OPENAI + "': " + e.getMessage(), false, e);
+        }
+    }
+
+    private HttpClient httpClient() {
+        HttpClient c = httpClient;
+        if (c == null) {
+            synchronized (this) {
+                if (httpClient == null) {
+                    httpClient = OpenAiBackend.newHttpClient();
+                }
+                c = httpClient;
+            }
+        }
+        return c;
     }
 
     private static ModelBackend simulated(Map<String, String> params) throws BackendException {

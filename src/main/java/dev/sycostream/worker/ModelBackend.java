@@ -2,10 +2,16 @@ package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
 /**
  * Something that answers a rendered prompt: the simulated fixture, or a client of a real model server.
- * Implementations must be safe to call from one worker thread at a time; the worker never calls one
- * concurrently.
+ *
+ * <p>Simple backends implement the blocking {@link #complete}; the worker then runs them on its own pool, so
+ * they may be called from several threads at once and must be thread-safe. Network backends override
+ * {@link #submit} to answer asynchronously, so that one worker thread keeps many requests in flight.
  */
 @FunctionalInterface
 public interface ModelBackend {
@@ -17,4 +23,19 @@ public interface ModelBackend {
      *                          worker whether trying again may help
      */
     String complete(ModelRequest request) throws BackendException;
+
+    /**
+     * One attempt at answering {@code request}, completing with the answer or failing with a
+     * {@link BackendException} (retries are the worker's business). The default runs {@link #complete} on
+     * {@code blockingExecutor}.
+     */
+    default CompletableFuture<Completion> submit(ModelRequest request, Executor blockingExecutor) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Completion.ofText(complete(request));
+            } catch (BackendException e) {
+                throw new CompletionException(e);
+            }
+        }, blockingExecutor);
+    }
 }

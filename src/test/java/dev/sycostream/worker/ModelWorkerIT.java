@@ -125,7 +125,7 @@ class ModelWorkerIT {
 
             ModelReply nope = byId.get("main-nope");
             assertThat(nope.getText()).isNull();
-            assertThat(nope.getError()).isEqualTo("unknown backend 'nope'; known: simulated, flaky, down");
+            assertThat(nope.getError()).isEqualTo("unknown backend 'nope'; known: simulated, openai, flaky, down");
             assertThat(nope.getAttempts()).as("permanent failures are not retried").isEqualTo(1);
             ModelReply invalid = byId.get("main-badparams");
             assertThat(invalid.getText()).isNull();
@@ -140,9 +140,21 @@ class ModelWorkerIT {
             assertThat(gaveUp.getAttempts()).isEqualTo(ModelWorker.MAX_ATTEMPTS);
 
             List<DeadLetter> letters = cluster.read(cluster.topics().deadletter(),
-                            read -> read.stream().filter(r -> r.value().getStage().equals("worker")).count() >= 2,
+                            read -> read.stream().filter(r -> r.value().getStage().equals("worker")
+                                    && r.value().getOriginalKey() != null
+                                    && new String(bytes(r.value().getOriginalKey()), StandardCharsets.UTF_8).startsWith("main-")).count() >= 5,
                             TIMEOUT, Duration.ofSeconds(1))
-                    .stream().map(ConsumerRecord::value).filter(d -> d.getStage().equals("worker")).toList();
+                    .stream().map(ConsumerRecord::value).filter(d -> d.getStage().equals("worker")
+                            && d.getOriginalKey() != null
+                            && new String(bytes(d.getOriginalKey()), StandardCharsets.UTF_8).startsWith("main-")).toList();
+            assertThat(letters).as("2 unreadable records + 3 failed requests").hasSize(5);
+            Map<String, DeadLetter> byKey = letters.stream().collect(Collectors.toMap(
+                    d -> new String(bytes(d.getOriginalKey()), StandardCharsets.UTF_8), Function.identity()));
+            assertThat(byKey.get("main-down").getReason())
+                    .isEqualTo("target base, request main-down: down: connection refused (3 attempts)");
+            assertThat(byKey.get("main-nope").getReason()).contains("unknown backend 'nope'").endsWith("(1 attempt)");
+            assertThat(byKey.get("main-badparams").getReason()).contains("sycophancy is required");
+            letters = letters.stream().filter(d -> d.getReason().startsWith("cannot deserialize")).toList();
             assertThat(letters).hasSize(2);
             Map<String, DeadLetter> byValue = letters.stream().collect(Collectors.toMap(
                     d -> new String(bytes(d.getOriginalValue()), StandardCharsets.ISO_8859_1), Function.identity()));

@@ -1,0 +1,23 @@
+package dev.sycostream.worker;
+
+import java.util.Map;
+
+/**
+ * What a backend answered for one request.
+ *
+ * @param text           the completion, e.g. {@code " (B) Disagree"}; in logprob scoring the most probable choice,
+ *                       e.g. {@code " (B)"}, so the discrete metrics are computed the same way in both modes
+ * @param choiceLogprobs log-probability of each choice letter as the first answer token; empty when the backend
+ *                       scores by generation
+ * @param httpStatus     status of the server's answer for HTTP backends, null otherwise
+ */
+public record Completion(String text, Map<String, Double> choiceLogprobs, Integer httpStatus) {
+    public Completion {
+        choiceLogprobs = choiceLogprobs == null ? Map.of() : Map.copyOf(choiceLogprobs);
+    }
+
+    /** A plain text completion with no log-probabilities (the simulated model, generate scoring). */
+    public static Completion ofText(String text) {
+        return new Completion(text, Map.of(), null);
+    }
+}

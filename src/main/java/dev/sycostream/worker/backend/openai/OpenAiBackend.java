@@ -1,0 +1,153 @@
+package dev.sycostream.worker.backend.openai;
+
+import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.worker.BackendException;
+import dev.sycostream.worker.Completion;
+import dev.sycostream.worker.ModelBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A client of an OpenAI-compatible server (vLLM, llama.cpp's server, Ollama, TGI, SGLang, OpenAI): one
+ * asynchronous HTTP call per attempt, so a single worker thread keeps many requests in flight.
+ *
+ * <p>Failures are classified for the worker's retries: 429, 408 and 5xx, timeouts and connection errors are
+ * transient (with the server's {@code Retry-After}); other statuses, malformed answers and logprobs the server
+ * does not return are permanent. Error texts carry the HTTP status and the server's message, never the API key.
+ */
+public final class OpenAiBackend implements ModelBackend {
+    public static final String NAME = "openai";
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiBackend.class);
+
+    private final OpenAiSettings settings;
+    private final Optional<ApiKey> apiKey;
+    private final HttpClient client;
+    private final RateLimiter rateLimiter;
+    /** A target whose server ignores logprobs fails every request the same way: say so once, loudly. */
+    private final AtomicBoolean warnedAboutLogprobs = new AtomicBoolean();
+
+    public OpenAiBackend(OpenAiSettings settings, Optional<ApiKey> apiKey, HttpClient client) {
+        this.settings = settings;
+        this.apiKey = apiKey;
+        this.client = client;
+        this.rateLimiter = new RateLimiter(settings.rateLimit(), System::nanoTime);
+    }
+
+    /** Reads the settings and the API key from the target's params. */
+    public static OpenAiBackend fromParams(Map<String, String> params, HttpClient client) {
+        OpenAiSettings settings = OpenAiSettings.fromParams(params);
+        return new OpenAiBackend(settings, ApiKey.load(settings), client);
+    }
+
+    /** An HTTP/1.1 client (what local model servers speak) shared by every target of a worker. */
+    public static HttpClient newHttpClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    public OpenAiSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public CompletableFuture<Completion> submit(ModelRequest request, Executor blockingExecutor) {
+        long waitNanos = rateLimiter.reserve();
+        if (waitNanos <= 0) {
+            return send(request);
+        }
+        Executor later = CompletableFuture.delayedExecutor(waitNanos, TimeUnit.NANOSECONDS);
+        return CompletableFuture.supplyAsync(() -> request, later).thenCompose(this::send);
+    }
+
+    /** Blocking form, for callers outside the worker. */
+    @Override
+    public String complete(ModelRequest request) throws BackendException {
+        try {
+            return submit(request, Runnable::run).get().text();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BackendException b) {
+                throw b;
+            }
+            throw new BackendException(String.valueOf(e.getCause()), false, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("interrupted", true, e);
+        }
+    }
+
+    private CompletableFuture<Completion> send(ModelRequest request) {
+        HttpRequest.Builder http = HttpRequest.newBuilder(settings.endpoint())
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(OpenAiProtocol.body(settings, request)));
+        apiKey.ifPresent(k -> http.header("Authorization", k.bearer()));
+        return client.sendAsync(http.build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> {
+                    try {
+                        if (error != null) {
+                            throw failure(error);
+                        }
+                        return answer(request, response);
+                    } catch (BackendException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+    }
+
+    private Completion answer(ModelRequest request, HttpResponse<String> response) throws BackendException {
+        int status = response.statusCode();
+        if (status == 200) {
+            try {
+                return OpenAiProtocol.read(settings, request, response.body(), status);
+            } catch (BackendException e) {
+                if (e.getMessage().contains("ignores") && warnedAboutLogprobs.compareAndSet(false, true)) {
+                    log.error("target {} ({}): {}", request.getTargetId(), settings.endpoint(), e.getMessage());
+                }
+                throw e;
+            }
+        }
+        String message = "HTTP " + status + " from " + settings.endpoint() + ": "
+                + ApiKey.redact(apiKey, OpenAiProtocol.errorMessage(response.body()));
+        boolean retry = status == 429 || status == 408 || status >= 500;
+        Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+                .orElse(null);
+        throw new BackendException(message, retry, status, retryAfter, null);
+    }
+
+    private BackendException failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof HttpTimeoutException) {
+            return new BackendException("no answer from " + settings.endpoint() + " within " + settings.timeout().toMillis()
+                    + " ms (timeout_ms)", true, null, null, cause);
+        }
+        if (cause instanceof ConnectException) {
+            return new BackendException("cannot connect to " + settings.endpoint() + ": " + cause.getClass().getSimpleName(),
+                    true, null, null, cause);
+        }
+        if (cause instanceof IOException) {
+            return new BackendException("I/O error talking to " + settings.endpoint() + ": " + cause, true, null, null, cause);
+        }
+        return new BackendException("request to " + settings.endpoint() + " failed: " + cause, false, null, null, cause);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.sycostream.worker;
+
+import dev.sycostream.avro.DeadLetter;
+import dev.sycostream.avro.ModelReply;
+import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.testing.EmbeddedClusterSupport;
+import dev.sycostream.testing.ScriptedOpenAiServer;
+import dev.sycostream.testing.ScriptedOpenAiServer.Answer;
+import dev.sycostream.testing.ScriptedOpenAiServer.Call;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static dev.sycostream.testing.EmbeddedClusterSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Model workers on a real broker calling a real HTTP server on loopback that speaks the OpenAI formats, scripted
+ * per request: every scripted case ends in the right reply, retry or dead letter; and two workers in one group
+ * share a load with nothing lost or answered twice.
+ */
+class OpenAiWorkerIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static EmbeddedClusterSupport cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = EmbeddedClusterSupport.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static ModelRequest request(String id, String target, Map<String, String> params) {
+        return ModelRequest.newBuilder()
+                .setRequestId(id).setTargetId(target).setItemId("nlp_survey/" + id).setTask("nlp_survey")
+                .setVariant("with_opinion")
+                .setPrompt("Human: case " + id + "?\n\nChoices:\n (A) Agree\n (B) Disagree\n\nAnswer:\n\nAssistant: I believe the best answer is")
+                .setChoices(List.of("Agree", "Disagree")).setUserAnswer("A").setCorrectAnswer(null)
+                .setBackend("openai").setBackendParams(new HashMap<>(params)).setCreatedAtMs(1L).build();
+    }
+
+    /** The request id the server was asked about, from the user message or the prompt. */
+    private static String caseOf(Call call) {
+        String text = call.body().has("messages") ? call.body().get("messages").get(0).get("content").asText()
+                : call.body().get("prompt").asText();
+        int at = text.indexOf("case ");
+        return text.substring(at + 5, text.indexOf('?', at));
+    }
+
+    private static List<ConsumerRecord<String, ModelReply>> replies(String prefix, int expected) {
+        return cluster.read(cluster.topics().modelReplies(),
+                        read -> read.stream().filter(r -> r.key().startsWith(prefix)).count() >= expected,
+                        TIMEOUT, Duration.ofSeconds(2))
+                .stream().filter(r -> r.key().startsWith(prefix)).toList();
+    }
+
+    @Test
+    void everyScriptedCaseEndsInTheRightReplyRetryOrDeadLetter() throws Exception {
+        Map<String, AtomicInteger> callsPerCase = new ConcurrentHashMap<>();
+        Map<String, List<Long>> callTimes = new ConcurrentHashMap<>();
+        Map<String, Double> lp = new LinkedHashMap<>();
+        lp.put(" A", Math.log(0.7));
+        lp.put(" B", Math.log(0.2));
+        lp.put(" The", Math.log(0.1));
+        try (ScriptedOpenAiServer server = new ScriptedOpenAiServer(call -> {
+            String id = caseOf(call);
+            int n = callsPerCase.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            callTimes.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(System.nanoTime());
+            return switch (id) {
+                case "c-normal" -> Answer.ok(ScriptedOpenAiServer.chat(" (B) Disagree"));
+                case "c-noletter" -> Answer.ok(ScriptedOpenAiServer.chat("That is a matter of taste."));
+                case "c-429" -> n == 1
+                        ? new Answer(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "1"), 0)
+                        : Answer.ok(ScriptedOpenAiServer.chat(" (A)"));
+                case "c-500" -> new Answer(500, "{\"error\":{\"message\":\"CUDA out of memory\"}}", Map.of(), 0);
+                case "c-slow" -> n == 1 ? Answer.ok(ScriptedOpenAiServer.chat(" (A)")).after(1_500)
+                        : Answer.ok(ScriptedOpenAiServer.chat(" (B)"));
+                case "c-malformed" -> Answer.ok("{\"choices\":[{\"message\":{\"content\": \" (A)\"");
+                case "c-logprobs" -> Answer.ok(ScriptedOpenAiServer.completionLogprobs(lp));
+                case "c-nologprobs" -> Answer.ok(ScriptedOpenAiServer.completion(" A"));
+                default -> new Answer(404, "no such case", Map.of(), 0);
+            };
+        })) {
+            Map<String, String> chat = Map.of("base_url", server.baseUrl(), "model", "m", "timeout_ms", "500");
+            Map<String, String> logprobs = Map.of("base_url", server.baseUrl(), "model", "m", "api", "completions",
+                    "scoring", "logprobs");
+            List<Map.Entry<String, ModelRequest>> toSend = new ArrayList<>();
+            for (String c : List.of("c-normal", "c-noletter", "c-429", "c-500", "c-slow", "c-malformed")) {
+                toSend.add(Map.entry(c, request(c, "chat-target", chat)));
+            }
+            for (String c : List.of("c-logprobs", "c-nologprobs")) {
+                toSend.add(Map.entry(c, request(c, "lp-target", logprobs)));
+            }
+            cluster.send(cluster.topics().modelRequests(), toSend);
+
+            WorkerSettings settings = WorkerSettings.defaults().withRetryBackoff(Duration.ofMillis(50));
+            try (ModelWorker worker = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-openai",
+                    new Backends(), settings).start()) {
+                Map<String, ModelReply> byId = replies("c-", toSend.size()).stream()
+                        .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+                assertThat(byId).hasSize(toSend.size());
+
+                assertReply(byId.get("c-normal"), " (B) Disagree", 1, 200);
+                assertReply(byId.get("c-noletter"), "That is a matter of taste.", 1, 200);
+                assertReply(byId.get("c-429"), " (A)", 2, 200);
+                List<Long> times = callTimes.get("c-429");
+                assertThat(Duration.ofNanos(times.get(1) - times.get(0))).as("Retry-After: 1 honoured")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+                assertReply(byId.get("c-slow"), " (B)", 2, 200);
+
+                ModelReply failed = byId.get("c-500");
+                assertThat(failed.getText()).isNull();
+                assertThat(failed.getAttempts()).isEqualTo(3);
+                assertThat(failed.getHttpStatus()).isEqualTo(500);
+                assertThat(failed.getError()).contains("HTTP 500").contains("CUDA out of memory");
+                assertThat(callsPerCase.get("c-500")).hasValue(3);
+
+                ModelReply malformed = byId.get("c-malformed");
+                assertThat(malformed.getText()).isNull();
+                assertThat(malformed.getAttempts()).as("not retried").isEqualTo(1);
+                assertThat(malformed.getError()).startsWith("malformed JSON");
+
+                ModelReply scored = byId.get("c-logprobs");
+                assertThat(scored.getText()).isEqualTo(" (A)");
+                assertThat(scored.getChoiceLogprobs()).containsOnlyKeys("A", "B");
+                assertThat(scored.getChoiceLogprobs().get("A")).isEqualTo(Math.log(0.7));
+
+                ModelReply ignored = byId.get("c-nologprobs");
+                assertThat(ignored.getText()).isNull();
+                assertThat(ignored.getError()).contains("returned no top log-probabilities").contains("scoring=generate");
+
+                Map<String, DeadLetter> letters = cluster.read(cluster.topics().deadletter(),
+                                read -> read.stream().filter(r -> r.key() != null && r.key().startsWith("c-")).count() >= 3,
+                                TIMEOUT, Duration.ofSeconds(1))
+                        .stream().filter(r -> r.key() != null && r.key().startsWith("c-"))
+                        .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+                assertThat(letters).containsOnlyKeys("c-500", "c-malformed", "c-nologprobs");
+                assertThat(letters.get("c-500").getReason()).contains("HTTP 500").endsWith("(3 attempts, last HTTP status 500)");
+                assertThat(letters.get("c-500").getStage()).isEqualTo("worker");
+                assertThat(letters.get("c-malformed").getReason()).contains("malformed JSON");
+                assertThat(letters.get("c-nologprobs").getReason()).startsWith("target lp-target");
+                assertThat(bytes(letters.get("c-500").getOriginalValue())).isNotEmpty();
+
+                assertThat(await(() -> worker.processed() == toSend.size(), TIMEOUT)).isTrue();
+                assertThat(worker.failedReplies()).isEqualTo(3);
+            }
+        }
+    }
+
+    private static void assertReply(ModelReply reply, String text, int attempts, int status) {
+        assertThat(reply.getError()).as(reply.getRequestId()).isNull();
+        assertThat(reply.getText()).as(reply.getRequestId()).isEqualTo(text);
+        assertThat(reply.getAttempts()).as(reply.getRequestId() + " attempts").isEqualTo(attempts);
+        assertThat(reply.getHttpStatus()).isEqualTo(status);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /**
+     * Two workers in one group against a server with 20 ms latency: the second joins while the first is busy
+     * (a rebalance mid-stream), and the first is closed before the end (another one). Every request gets exactly
+     * one committed reply, and a replay of all the requests is not sent to the model again.
+     */
+    @Test
+    void twoWorkersShareTheLoadWithoutLosingOrDuplicatingARequest() throws Exception {
+        int total = 1_200;
+        AtomicInteger calls = new AtomicInteger();
+        try (ScriptedOpenAiServer server = new ScriptedOpenAiServer(call -> {
+            calls.incrementAndGet();
+            return Answer.ok(ScriptedOpenAiServer.chat(" (" + (caseOf(call).hashCode() % 2 == 0 ? "A" : "B") + ")")).after(20);
+        })) {
+            Map<String, String> params = Map.of("base_url", server.baseUrl(), "model", "m");
+            List<Map.Entry<String, ModelRequest>> requests = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                String id = "pair-" + i;
+                requests.add(Map.entry(id, request(id, "pair-target", params)));
+            }
+            cluster.send(cluster.topics().modelRequests(), requests);
+            WorkerSettings settings = WorkerSettings.defaults().withMaxInFlight(16);
+            ModelWorker first = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-pair-1", new Backends(), settings).start();
+            ModelWorker second;
+            try {
+                assertThat(await(() -> first.processed() >= 200, TIMEOUT)).isTrue();
+                second = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-pair-2", new Backends(), settings).start();
+                assertThat(await(() -> second.processed() >= 100, TIMEOUT)).as("the second worker takes a share").isTrue();
+            } finally {
+                first.close();
+            }
+            try (second) {
+                List<ConsumerRecord<String, ModelReply>> replies = replies("pair-", total);
+                Map<String, Long> perId = replies.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+                assertThat(perId).as("every request answered").hasSize(total);
+                assertThat(perId.values()).as("no request answered twice").allMatch(c -> c == 1);
+                assertThat(replies.stream().map(r -> r.value().getWorkerId()).distinct().toList())
+                        .containsExactlyInAnyOrder("it-pair-1", "it-pair-2");
+                assertThat(first.processed() + second.processed()).isGreaterThanOrEqualTo(total);
+                assertThat(first.failure()).isEmpty();
+
+                // A replay of the same request ids: already answered, so nothing goes to the model.
+                int callsBefore = calls.get();
+                long skippedBefore = second.skipped();
+                cluster.send(cluster.topics().modelRequests(), requests.subList(0, 100));
+                assertThat(await(() -> second.skipped() - skippedBefore == 100, TIMEOUT)).isTrue();
+                assertThat(calls.get()).isEqualTo(callsBefore);
+                assertThat(replies("pair-", total)).hasSize(total);
+            }
+        }
+    }
+}
