@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * {@code sycostream bench}: the pipeline's throughput against the broker's own limit, measured in the same
@@ -140,8 +141,10 @@ public final class Bench {
             r.put("items", items);
             r.put("partitions", options.partitions());
             r.put("workers", options.workers());
-            r.put("stream_threads", options.settings().getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1"));
-            r.put("commit_interval_ms", options.settings().getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
+            // What the pipeline actually runs with (the project's defaults unless --set overrides them).
+            Properties streams = config.streamsConfig();
+            r.put("stream_threads", streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
+            r.put("commit_interval_ms", streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
             r.put("offered_answers_per_s", options.rate() > 0 ? String.valueOf(options.rate()) : "all_at_once");
 
             // --- the raw limit, on this broker -------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.sycostream.web;
 
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelReply;
+import dev.sycostream.topics.ConsumerThread;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,8 +37,7 @@ public final class LiveFeed implements AutoCloseable {
     private final Deserializer<ModelReply> replies;
     private final SseHub hub;
     private final PrometheusMetrics metrics;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ConsumerThread follower;
 
     public LiveFeed(Map<String, Object> clientConfig, Topics topics, SseHub hub, PrometheusMetrics metrics) {
         this.results = topics.metricsResults().valueSerde().deserializer();
@@ -67,21 +67,17 @@ public final class LiveFeed implements AutoCloseable {
             consumer.close();
             throw e;
         }
-        thread = new Thread(this::run, "sycostream-web-feed");
-        thread.setDaemon(true);
+        follower = new ConsumerThread(consumer, "sycostream-web-feed", this::run);
     }
 
-    private volatile boolean started;
-
     public LiveFeed start() {
-        started = true;
-        thread.start();
+        follower.start();
         return this;
     }
 
     private void run() {
         try {
-            while (running) {
+            while (follower.running()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.value() == null) {
                         continue;
@@ -110,16 +106,6 @@ public final class LiveFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (!started) {
-            consumer.close(Duration.ofSeconds(5));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sycostream.worker;
 
+import dev.sycostream.topics.ConsumerThread;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,10 +35,8 @@ final class ReplyIndex implements AutoCloseable {
 
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
+    private final ConsumerThread follower;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private volatile boolean started;
 
     ReplyIndex(Map<String, Object> clientConfig, String workerId) {
         Map<String, Object> config = new HashMap<>(clientConfig);
@@ -46,13 +45,11 @@ final class ReplyIndex implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group: every worker reads them all
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::follow, "sycostream-worker-" + workerId + "-reply-index");
-        this.thread.setDaemon(true);
+        this.follower = new ConsumerThread(consumer, "sycostream-worker-" + workerId + "-reply-index", this::follow);
     }
 
     ReplyIndex start() {
-        started = true;
-        thread.start();
+        follower.start();
         return this;
     }
 
@@ -63,7 +60,7 @@ final class ReplyIndex implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (running) {
+            while (follower.running()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() != null) {
                         ids.add(new String(r.key(), StandardCharsets.UTF_8));
@@ -105,16 +102,6 @@ final class ReplyIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (!started) {
-            consumer.close(Duration.ofSeconds(5));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }
