@@ -2,9 +2,8 @@ package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.worker.backend.SimulatedModel;
+import dev.sycostream.worker.backend.openai.ModelHttpClient;
 import dev.sycostream.worker.backend.openai.OpenAiBackend;
-
-import java.net.http.HttpClient;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ public final class Backends {
     public static final String OPENAI = OpenAiBackend.NAME;
 
     /** Created on first use: a worker answering only simulated targets needs no HTTP client. */
-    private volatile HttpClient httpClient;
+    private volatile ModelHttpClient httpClient;
 
     /** The built-in backends: {@value #SIMULATED} and {@value #OPENAI}. */
     public Backends() {
@@ -116,12 +115,12 @@ public final class Backends {
         }
     }
 
-    private HttpClient httpClient() {
-        HttpClient c = httpClient;
+    private ModelHttpClient httpClient() {
+        ModelHttpClient c = httpClient;
         if (c == null) {
             synchronized (this) {
                 if (httpClient == null) {
-                    httpClient = OpenAiBackend.newHttpClient();
+                    httpClient = ModelHttpClient.start();
                 }
                 c = httpClient;
             }

@@ -9,12 +9,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,12 +38,12 @@ public final class OpenAiBackend implements ModelBackend {
 
     private final OpenAiSettings settings;
     private final Optional<ApiKey> apiKey;
-    private final HttpClient client;
+    private final ModelHttpClient client;
     private final RateLimiter rateLimiter;
     /** A target whose server ignores logprobs fails every request the same way: say so once, loudly. */
     private final AtomicBoolean warnedAboutLogprobs = new AtomicBoolean();
 
-    public OpenAiBackend(OpenAiSettings settings, Optional<ApiKey> apiKey, HttpClient client) {
+    public OpenAiBackend(OpenAiSettings settings, Optional<ApiKey> apiKey, ModelHttpClient client) {
         this.settings = settings;
         this.apiKey = apiKey;
         this.client = client;
@@ -52,17 +51,9 @@ public final class OpenAiBackend implements ModelBackend {
     }
 
     /** Reads the settings and the API key from the target's params. */
-    public static OpenAiBackend fromParams(Map<String, String> params, HttpClient client) {
+    public static OpenAiBackend fromParams(Map<String, String> params, ModelHttpClient client) {
         OpenAiSettings settings = OpenAiSettings.fromParams(params);
         return new OpenAiBackend(settings, ApiKey.load(settings), client);
-    }
-
-    /** An HTTP/1.1 client (what local model servers speak) shared by every target of a worker. */
-    public static HttpClient newHttpClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
     }
 
     public OpenAiSettings settings() {
@@ -96,13 +87,10 @@ public final class OpenAiBackend implements ModelBackend {
     }
 
     private CompletableFuture<Completion> send(ModelRequest request) {
-        HttpRequest.Builder http = HttpRequest.newBuilder(settings.endpoint())
-                .timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(OpenAiProtocol.body(settings, request)));
-        apiKey.ifPresent(k -> http.header("Authorization", k.bearer()));
-        return client.sendAsync(http.build(), HttpResponse.BodyHandlers.ofString())
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        apiKey.ifPresent(k -> headers.put("Authorization", k.bearer()));
+        return client.post(settings.endpoint(), OpenAiProtocol.body(settings, request), headers, settings.timeout())
                 .handle((response, error) -> {
                     try {
                         if (error != null) {
@@ -115,8 +103,8 @@ public final class OpenAiBackend implements ModelBackend {
                 });
     }
 
-    private Completion answer(ModelRequest request, HttpResponse<String> response) throws BackendException {
-        int status = response.statusCode();
+    private Completion answer(ModelRequest request, ModelHttpClient.Response response) throws BackendException {
+        int status = response.status();
         if (status == 200) {
             try {
                 return OpenAiProtocol.read(settings, request, response.body(), status);
@@ -130,14 +118,14 @@ public final class OpenAiBackend implements ModelBackend {
         String message = "HTTP " + status + " from " + settings.endpoint() + ": "
                 + ApiKey.redact(apiKey, OpenAiProtocol.errorMessage(response.body()));
         boolean retry = status == 429 || status == 408 || status >= 500;
-        Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+        Duration retryAfter = RetryAfter.parse(response.retryAfter().orElse(null), Instant.now())
                 .orElse(null);
         throw new BackendException(message, retry, status, retryAfter, null);
     }
 
     private BackendException failure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
             return new BackendException("no answer from " + settings.endpoint() + " within " + settings.timeout().toMillis()
                     + " ms (timeout_ms)", true, null, null, cause);
         }
