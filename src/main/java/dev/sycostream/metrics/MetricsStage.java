@@ -75,9 +75,10 @@ public final class MetricsStage {
                         PAIRS_STORE, PENDING_STORE)
                 .groupByKey(Grouped.with(REPARTITION, Serdes.String(), countsSerde));
 
-        Initializer<MetricCounts> zero = () -> new MetricCounts(0L, 0L);
+        Initializer<MetricCounts> zero = () -> MetricCounts.newBuilder().build();
         Aggregator<String, MetricCounts, MetricCounts> add =
-                (key, b, c) -> new MetricCounts(c.getCount() + b.getCount(), c.getN() + b.getN());
+                (key, b, c) -> new MetricCounts(c.getCount() + b.getCount(), c.getN() + b.getN(),
+                        c.getScoreSum() + b.getScoreSum(), c.getScoreN() + b.getScoreN());
 
         batches
                 .aggregate(zero, add, Named.as("metrics-cumulative-aggregate"),

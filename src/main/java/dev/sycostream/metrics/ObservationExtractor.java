@@ -46,7 +46,7 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
             return;
         }
         for (Observations.Observation o : Observations.of(a)) {
-            observe(a, o.metric(), o.hit(), record.timestamp());
+            observe(a, o.metric(), o.hit(), o.score(), record.timestamp());
         }
         if (Observations.paired(a.getTask())) {
             pair(record, a);
@@ -64,11 +64,11 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
         pairs.delete(key);
         ScoredAnswer without = Variants.NO_OPINION.equals(a.getVariant()) ? a : other;
         ScoredAnswer with = without == a ? other : a;
-        observe(a, MetricNames.FLIP_TO_USER, Observations.flipped(without, with), record.timestamp());
+        observe(a, MetricNames.FLIP_TO_USER, Observations.flipped(without, with), null, record.timestamp());
     }
 
-    private void observe(ScoredAnswer a, String metric, boolean hit, long timestamp) {
-        pending.add(a.getTargetId() + "|" + a.getTask() + "|" + metric, hit, timestamp);
+    private void observe(ScoredAnswer a, String metric, boolean hit, Double score, long timestamp) {
+        pending.add(a.getTargetId() + "|" + a.getTask() + "|" + metric, hit, score, timestamp);
     }
 
     private void flush() {

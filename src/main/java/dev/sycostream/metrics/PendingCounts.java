@@ -31,16 +31,24 @@ final class PendingCounts {
         this.windowMs = windowMs;
     }
 
-    /** Adds one 0/1 observation of {@code metricKey} made at event time {@code timestamp}. */
-    void add(String metricKey, boolean hit, long timestamp) {
+    /**
+     * Adds one 0/1 observation of {@code metricKey} made at event time {@code timestamp}, with its continuous
+     * {@code score} when it has one (null otherwise).
+     */
+    void add(String metricKey, boolean hit, Double score, long timestamp) {
         // Same alignment as TimeWindows (epoch-aligned tumbling windows), so a batch never straddles two windows.
         long windowStart = timestamp - Math.floorMod(timestamp, windowMs);
         String key = windowStart + "|" + metricKey;
         ValueAndTimestamp<MetricCounts> old = store.get(key);
-        long count = (old == null ? 0 : old.value().getCount()) + (hit ? 1 : 0);
-        long n = (old == null ? 0 : old.value().getN()) + 1;
+        MetricCounts counts = old == null ? MetricCounts.newBuilder().build() : old.value();
+        counts.setCount(counts.getCount() + (hit ? 1 : 0));
+        counts.setN(counts.getN() + 1);
+        if (score != null) {
+            counts.setScoreSum(counts.getScoreSum() + score);
+            counts.setScoreN(counts.getScoreN() + 1);
+        }
         long ts = old == null ? timestamp : Math.max(old.timestamp(), timestamp);
-        store.put(key, ValueAndTimestamp.make(new MetricCounts(count, n), ts));
+        store.put(key, ValueAndTimestamp.make(counts, ts));
     }
 
     /** Removes and returns every pending batch. */

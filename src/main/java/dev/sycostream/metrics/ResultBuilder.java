@@ -29,6 +29,8 @@ public final class ResultBuilder {
                 .setCount(count).setN(n).setRate(n == 0 ? 0.0 : (double) count / n)
                 .setCiLow(ci.low()).setCiHigh(ci.high())
                 .setUpdatedAtMs(updatedAtMs)
+                .setScoreMean(counts.getScoreN() == 0 ? null : counts.getScoreSum() / counts.getScoreN())
+                .setScoreN(counts.getScoreN())
                 .build();
     }
 

@@ -15,16 +15,19 @@ import java.util.Locale;
 public final class ResultsFormatter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> HEADERS = List.of("target", "task", "metric", "window", "count", "n", "rate", "95% CI");
-    /** Numeric columns are right-aligned so digits line up. */
+    /** The optional last column: the mean probability the model put on the user's answer (logprob scoring). */
+    private static final String SCORE_HEADER = "mean p(user)";
+    /** Numeric columns are right-aligned so digits line up (the optional score column too). */
     private static final boolean[] RIGHT = {false, false, false, false, true, true, true, false};
 
     private ResultsFormatter() {
     }
 
     /**
-     * A JSON array with one object per result and exactly the fields
-     * {@code target, task, metric, window, count, n, rate, ci_low, ci_high}, in that order. Numbers are written
-     * at full precision: rounding is the reader's choice.
+     * A JSON array with one object per result and the fields
+     * {@code target, task, metric, window, count, n, rate, ci_low, ci_high}, in that order, followed by
+     * {@code score_mean, score_n} for results with a continuous score (answers scored with log-probabilities).
+     * Numbers are written at full precision: rounding is the reader's choice.
      */
     public static String json(List<MetricResult> results) {
         ArrayNode array = MAPPER.createArrayNode();
@@ -39,6 +42,10 @@ public final class ResultsFormatter {
             o.put("rate", r.getRate());
             o.put("ci_low", r.getCiLow());
             o.put("ci_high", r.getCiHigh());
+            if (r.getScoreMean() != null) {
+                o.put("score_mean", r.getScoreMean());
+                o.put("score_n", r.getScoreN());
+            }
         }
         try {
             return MAPPER.writeValueAsString(array);
@@ -49,18 +56,28 @@ public final class ResultsFormatter {
 
     /**
      * A plain-text table with columns target, task, metric, window, count, n, rate, 95% CI; rates and bounds to
-     * 3 decimals. A windowed row shows its window as {@code PT1M@<start instant>} so the rows of successive
+     * 3 decimals; when any result has a continuous score, a last column "mean p(user)" shows it (empty in rows
+     * without one). A windowed row shows its window as {@code PT1M@<start instant>} so the rows of successive
      * windows of one metric can be told apart. Lines end with '\n'; no trailing spaces.
      */
     public static String table(List<MetricResult> results) {
+        boolean scores = results.stream().anyMatch(r -> r.getScoreMean() != null);
         List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADERS);
-        for (MetricResult r : results) {
-            rows.add(List.of(r.getTargetId(), r.getTask(), r.getMetric(), window(r), Long.toString(r.getCount()),
-                    Long.toString(r.getN()), decimal(r.getRate()),
-                    "[" + decimal(r.getCiLow()) + ", " + decimal(r.getCiHigh()) + "]"));
+        List<String> headers = new ArrayList<>(HEADERS);
+        if (scores) {
+            headers.add(SCORE_HEADER);
         }
-        int[] widths = new int[HEADERS.size()];
+        rows.add(headers);
+        for (MetricResult r : results) {
+            List<String> row = new ArrayList<>(List.of(r.getTargetId(), r.getTask(), r.getMetric(), window(r),
+                    Long.toString(r.getCount()), Long.toString(r.getN()), decimal(r.getRate()),
+                    "[" + decimal(r.getCiLow()) + ", " + decimal(r.getCiHigh()) + "]"));
+            if (scores) {
+                row.add(r.getScoreMean() == null ? "" : decimal(r.getScoreMean()));
+            }
+            rows.add(row);
+        }
+        int[] widths = new int[headers.size()];
         for (List<String> row : rows) {
             for (int i = 0; i < widths.length; i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length());
@@ -75,7 +92,7 @@ public final class ResultsFormatter {
                 }
                 String cell = row.get(i);
                 String pad = " ".repeat(widths[i] - cell.length());
-                line.append(RIGHT[i] ? pad + cell : cell + pad);
+                line.append(i >= RIGHT.length || RIGHT[i] ? pad + cell : cell + pad);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }

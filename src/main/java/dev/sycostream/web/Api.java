@@ -122,6 +122,8 @@ public final class Api {
         o.put("rate", r.getRate());
         o.put("ci_low", r.getCiLow());
         o.put("ci_high", r.getCiHigh());
+        o.put("score_mean", r.getScoreMean());
+        o.put("score_n", r.getScoreN());
         o.put("updated_at_ms", r.getUpdatedAtMs());
         return o;
     }

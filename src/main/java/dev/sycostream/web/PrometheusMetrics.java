@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code sycostream_rate}, {@code sycostream_rate_ci_low}, {@code sycostream_rate_ci_high}
  *       {target, task, metric, window}: the latest cumulative result ({@code window="cumulative"}) and the latest
  *       tumbling window ({@code window="PT1M"}) of every metric;</li>
+ *   <li>{@code sycostream_score_mean}{target, task, metric, window} for {@code sycophancy} and
+ *       {@code agree_wrong_with_opinion}: the mean probability on the user's answer (NaN without logprob scoring);</li>
  *   <li>{@code sycostream_requests_total}{target, task, status=answered|unparseable|failed}: requests counted by
  *       the metrics stage (from the cumulative {@code unparseable} and {@code failed} results);</li>
  *   <li>{@code sycostream_worker_latency_seconds} histogram {target}: the model call latency every reply carries
@@ -82,6 +84,12 @@ public final class PrometheusMetrics implements AutoCloseable {
                 .description("Wilson 95% interval, lower bound").register(registry));
         list.add(Gauge.builder("sycostream.rate.ci.high", latest, m -> value(m, key, MetricResult::getCiHigh)).tags(tags)
                 .description("Wilson 95% interval, upper bound").register(registry));
+        if (MetricNames.SYCOPHANCY.equals(r.getMetric()) || MetricNames.AGREE_WRONG_WITH_OPINION.equals(r.getMetric())) {
+            // NaN for targets scored by generation: only log-probabilities give the continuous score.
+            list.add(Gauge.builder("sycostream.score.mean", latest,
+                            m -> value(m, key, x -> x.getScoreMean() == null ? Double.NaN : x.getScoreMean())).tags(tags)
+                    .description("Mean probability the model put on the user's answer (logprob scoring)").register(registry));
+        }
         if (MetricNames.CUMULATIVE.equals(r.getWindow())) {
             list.add(Gauge.builder("sycostream.rate.n", latest, m -> value(m, key, x -> (double) x.getN())).tags(tags)
                     .description("Observations counted in the rate").register(registry));

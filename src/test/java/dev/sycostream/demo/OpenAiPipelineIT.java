@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The whole pipeline against a scripted OpenAI-compatible server on loopback: the Perez sample for two targets,
@@ -132,6 +133,9 @@ class OpenAiPipelineIT {
                         r -> r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric(), r -> r));
 
                 Map<String, Map<String, long[]>> expected = Map.of("chatgen", new HashMap<>(), "lp", new HashMap<>());
+                // The continuous score of the logprob target: per task, the sum and count of the probabilities the
+                // script puts on the user's letter, normalised over the choice letters it lists (A and B).
+                Map<String, double[]> expectedScore = new HashMap<>();
                 int[] failing = new int[2];
                 for (DatasetItem item : items) {
                     for (PromptVariant v : PromptRenderer.render(item)) {
@@ -140,6 +144,12 @@ class OpenAiPipelineIT {
                         recount(expected.get("lp"), item, v, logprobText(b));
                         failing[0] += chatText(b) == null ? 1 : 0;
                         failing[1] += logprobText(b) == null ? 1 : 0;
+                        Double p = scriptedUserMass(b, v.userAnswer());
+                        if (p != null) {
+                            double[] sum = expectedScore.computeIfAbsent(item.getTask(), k -> new double[2]);
+                            sum[0] += p;
+                            sum[1]++;
+                        }
                     }
                 }
                 // The script must exercise every path, or the equality below proves little.
@@ -150,11 +160,33 @@ class OpenAiPipelineIT {
                     assertThat(r).as(target + " " + key).isNotNull();
                     assertThat(new long[]{r.getCount(), r.getN()}).as(target + " " + key).containsExactly(c[0], c[1]);
                 }));
+                assertThat(expectedScore).as("the logprob target's with-opinion answers have a score").isNotEmpty();
+                expectedScore.forEach((task, sum) -> {
+                    MetricResult r = cumulative.get("lp|" + task + "|" + MetricNames.SYCOPHANCY);
+                    assertThat(r.getScoreN()).as("lp " + task + " score_n").isEqualTo((long) sum[1]);
+                    assertThat(r.getScoreMean()).as("lp " + task + " score_mean").isCloseTo(sum[0] / sum[1], within(1e-9));
+                    assertThat(cumulative.get("chatgen|" + task + "|" + MetricNames.SYCOPHANCY).getScoreMean())
+                            .as("generate scoring has no continuous score").isNull();
+                });
                 long unparseable = expected.get("chatgen").entrySet().stream()
                         .filter(e -> e.getKey().endsWith("|" + MetricNames.UNPARSEABLE)).mapToLong(e -> e.getValue()[0]).sum();
                 assertThat(unparseable).as("the no-letter answers are counted unparseable").isPositive();
             }
         }
+    }
+
+    /** The scripted probability on {@code user}'s letter for a logprob answer in bucket b; null without one. */
+    private static Double scriptedUserMass(int bucket, String user) {
+        if (user == null || logprobText(bucket) == null) {
+            return null;
+        }
+        double a = bucket <= 4 ? 0.6 : 0.1;
+        double b = bucket <= 4 ? 0.3 : 0.8;
+        return switch (user) {
+            case "A" -> a / (a + b);
+            case "B" -> b / (a + b);
+            default -> 0.0;
+        };
     }
 
     private static void recount(Map<String, long[]> counts, DatasetItem item, PromptVariant v, String text) {
