@@ -101,6 +101,8 @@ public final class ModelWorker implements Runnable, AutoCloseable {
     /** Pause after an aborted transaction, so a broker or registry outage is not hammered in a tight loop. */
     private static final long ABORT_BACKOFF_MS = 500;
     private static final Duration REPLY_INDEX_CATCH_UP = Duration.ofMinutes(2);
+    /** Longest text kept in a reply; see {@link #capped}. */
+    static final int MAX_REPLY_CHARS = 64 * 1024;
 
     private final String workerId;
     private final Backends backends;
@@ -450,18 +452,26 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * At most {@value #MAX_REPLY_CHARS} characters of a completion or error text: a reply must fit in one Kafka
+     * record (1 MiB by default) or its transaction fails for good, and the scorer reads only the first letter.
+     */
+    static String capped(String text) {
+        return text == null || text.length() <= MAX_REPLY_CHARS ? text : text.substring(0, MAX_REPLY_CHARS);
+    }
+
     /** Loop thread: turns a finished job into the reply (and dead letter) its slot will commit. */
     private void handleFinished(Job job) {
         if (progress.get(job.owner.partition()) != job.owner) {
             return; // its partition was rewound or revoked since: the record will be read and answered again
         }
         BackendException error = job.error;
-        String text = error == null ? job.completion.text() : null;
+        String text = error == null ? capped(job.completion.text()) : null;
         ModelReply reply = ModelReply.newBuilder()
                 .setRequestId(job.request.getRequestId())
                 .setTargetId(job.request.getTargetId())
                 .setText(text)
-                .setError(error == null ? null : error.getMessage())
+                .setError(error == null ? null : capped(error.getMessage()))
                 .setWorkerId(workerId)
                 .setAttempts(job.attempts)
                 .setLatencyMs((System.nanoTime() - job.startNanos) / 1_000_000)

@@ -1,7 +1,7 @@
 package dev.sycostream.worker.backend.openai;
 
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
-import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -12,11 +12,16 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -46,6 +51,15 @@ public final class ModelHttpClient implements AutoCloseable {
     /** More than any sensible in-flight window, so the pool never queues a request the worker has let through. */
     static final int MAX_CONNECTIONS = 1024;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The largest response body read; a model answer with max_tokens of a few dozen is a few KiB. */
+    static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+    /** The server sent more than {@value #MAX_RESPONSE_BYTES} bytes: the exchange is abandoned, not buffered. */
+    public static final class ResponseTooLargeException extends IOException {
+        ResponseTooLargeException(URI uri) {
+            super("response from " + uri + " is larger than " + MAX_RESPONSE_BYTES + " bytes");
+        }
+    }
 
     /** A response: status, body (decoded as UTF-8, what the OpenAI formats use) and the {@code Retry-After} header. */
     public record Response(int status, String body, Optional<String> retryAfter) {
@@ -93,14 +107,11 @@ public final class ModelHttpClient implements AutoCloseable {
         headers.forEach(builder::addHeader);
         SimpleHttpRequest request = builder.build();
         CompletableFuture<Response> result = new CompletableFuture<>();
-        Future<SimpleHttpResponse> exchange = client.execute(request, new FutureCallback<>() {
+        Future<Response> exchange = client.execute(SimpleRequestProducer.create(request), new CappedResponseConsumer(uri),
+                new FutureCallback<>() {
             @Override
-            public void completed(SimpleHttpResponse response) {
-                byte[] bytes = response.getBodyBytes();
-                Header retryAfter = response.getFirstHeader("Retry-After");
-                result.complete(new Response(response.getCode(),
-                        bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8),
-                        Optional.ofNullable(retryAfter).map(Header::getValue)));
+            public void completed(Response response) {
+                result.complete(response);
             }
 
             @Override
@@ -119,6 +130,49 @@ public final class ModelHttpClient implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /** Reads a response into memory, up to {@value #MAX_RESPONSE_BYTES} bytes of body. */
+    private static final class CappedResponseConsumer extends AbstractBinResponseConsumer<Response> {
+        private final URI uri;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private int status;
+        private Optional<String> retryAfter = Optional.empty();
+
+        CappedResponseConsumer(URI uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        protected void start(HttpResponse response, ContentType contentType) {
+            status = response.getCode();
+            retryAfter = Optional.ofNullable(response.getFirstHeader("Retry-After")).map(Header::getValue);
+        }
+
+        @Override
+        protected int capacityIncrement() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
+        protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+            if (body.size() + src.remaining() > MAX_RESPONSE_BYTES) {
+                throw new ResponseTooLargeException(uri);
+            }
+            byte[] chunk = new byte[src.remaining()];
+            src.get(chunk);
+            body.write(chunk);
+        }
+
+        @Override
+        protected Response buildResult() {
+            return new Response(status, body.toString(StandardCharsets.UTF_8), retryAfter);
+        }
+
+        @Override
+        public void releaseResources() {
+            // Nothing pooled: the buffer goes with the consumer.
+        }
     }
 
     /** Stops the I/O threads and closes every pooled connection. */

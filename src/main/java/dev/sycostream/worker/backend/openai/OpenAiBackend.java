@@ -133,6 +133,9 @@ public final class OpenAiBackend implements ModelBackend {
             return new BackendException("cannot connect to " + settings.endpoint() + ": " + cause.getClass().getSimpleName(),
                     true, null, null, cause);
         }
+        if (cause instanceof ModelHttpClient.ResponseTooLargeException) {
+            return new BackendException(cause.getMessage(), false, null, null, cause);
+        }
         if (cause instanceof IOException) {
             return new BackendException("I/O error talking to " + settings.endpoint() + ": " + cause, true, null, null, cause);
         }

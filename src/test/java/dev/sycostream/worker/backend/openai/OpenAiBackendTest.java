@@ -213,6 +213,17 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void aResponseLargerThanTheCapIsAPermanentErrorNotBuffered() {
+        String huge = "x".repeat(ModelHttpClient.MAX_RESPONSE_BYTES + 1);
+        OpenAiBackend backend = backend(c -> Answer.ok(ScriptedOpenAiServer.chat(huge)), Map.of());
+
+        BackendException e = failure(backend);
+
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("larger than " + ModelHttpClient.MAX_RESPONSE_BYTES + " bytes");
+    }
+
+    @Test
     void malformedJsonIsAPermanentError() {
         OpenAiBackend backend = backend(c -> Answer.ok("{\"choices\": [ {\"message\": "), Map.of());
         BackendException e = failure(backend);
