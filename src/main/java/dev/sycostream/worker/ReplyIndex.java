@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class ReplyIndex implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplyIndex.class);
 
-    private final Set<String> ids = ConcurrentHashMap.newKeySet();
+    /** Compact (16-byte digests), so a month of replies fits in a worker's heap; see {@link RequestIdSet}. */
+    private final RequestIdSet ids = new RequestIdSet();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ConsumerThread follower;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
