@@ -77,8 +77,13 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--in-flight", defaultValue = "64", description = "The worker's in-flight limit C (default ${DEFAULT-VALUE}).")
         int inFlight;
 
-        @Option(names = "--requests", defaultValue = "12800", description = "Requests to answer (default ${DEFAULT-VALUE}, about 10 s at the ideal rate).")
+        @Option(names = "--requests", defaultValue = "25600", description = "Requests measured (default ${DEFAULT-VALUE}, about 20 s at the ideal rate).")
         int requests;
+
+        @Option(names = "--warmup", defaultValue = "25600", description = {
+                "Requests answered first and not measured (default ${DEFAULT-VALUE}): the JIT compiles the broker, client",
+                "and HTTP paths during the first tens of seconds, and a long-running worker does not pay that again."})
+        int warmup;
 
         @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the requests topic (default ${DEFAULT-VALUE}).")
         int partitions;
@@ -91,10 +96,13 @@ final class BenchCommand implements Callable<Integer> {
             if (requests < 100) {
                 throw new IllegalArgumentException("--requests must be at least 100 (throughput is measured between 10% and 90%)");
             }
-            // The JDK HTTP server (the fake model server, and the schema registry) otherwise leaves Nagle's algorithm on:
-            // with delayed ACKs that adds up to 40 ms to an answer written in two segments. Read once, at first use.
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be 0 or more");
+            }
+            // The JDK HTTP server (the schema registry) otherwise leaves Nagle's algorithm on: with delayed ACKs that
+            // adds up to 40 ms to an answer written in two segments. Read once, at first use.
             System.setProperty("sun.net.httpserver.nodelay", "true");
-            var options = new dev.sycostream.bench.WorkerBench.Options(latency, inFlight, requests, partitions, timeout);
+            var options = new dev.sycostream.bench.WorkerBench.Options(latency, inFlight, warmup, requests, partitions, timeout);
             var result = dev.sycostream.bench.WorkerBench.run(options, System.err);
             System.out.println(result.line(options));
             return 0;
