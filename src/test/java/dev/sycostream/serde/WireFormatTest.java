@@ -56,8 +56,9 @@ class WireFormatTest {
         new SpecificDatumWriter<>(MetricCounts.class).write(counts, encoder);
         encoder.flush();
         assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(avro.toByteArray());
-        // zig-zag varints: 3 -> 0x06, 1000 -> 0xd0 0x0f
-        assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).containsExactly(0x06, 0xd0, 0x0f);
+        // zig-zag varints: 3 -> 0x06, 1000 -> 0xd0 0x0f; then score_sum 0.0 (8 bytes, little-endian IEEE) and score_n 0
+        assertThat(Arrays.copyOfRange(bytes, 5, bytes.length))
+                .containsExactly(0x06, 0xd0, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
