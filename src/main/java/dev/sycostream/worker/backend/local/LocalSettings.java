@@ -54,6 +54,14 @@ public record LocalSettings(Path path, Scoring scoring, String answerPrefix, int
      *                                  not a readable file on this host
      */
     public static LocalSettings fromParams(Map<String, String> params) {
+        return fromParams(params, true);
+    }
+
+    /**
+     * @param fileHere whether {@code path} must be a readable file on this host: not for {@code target add}, which may
+     *                 run on another host than the workers
+     */
+    public static LocalSettings fromParams(Map<String, String> params, boolean fileHere) {
         for (String key : params.keySet()) {
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("unknown parameter '" + key + "'; known: " + String.join(", ", KEYS));
@@ -64,7 +72,7 @@ public record LocalSettings(Path path, Scoring scoring, String answerPrefix, int
             throw new IllegalArgumentException(PATH + " (the GGUF file) is required");
         }
         Path path = Path.of(p.strip()).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        if (fileHere && (!Files.isRegularFile(path) || !Files.isReadable(path))) {
             throw new IllegalArgumentException(PATH + " '" + p + "' is not a readable file");
         }
         String s = params.getOrDefault(SCORING, "logprobs").strip();
