@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code local} backend: a GGUF checkpoint evaluated in the worker's own process by llama.cpp, with the reply of
@@ -22,7 +23,8 @@ import java.util.concurrent.Executor;
  * letter whatever the tokenizer ("▁(" then "A" in SentencePiece vocabularies, "Ġ(" then "A" in byte-level BPE ones),
  * and reads the probability of every token that spells a choice letter ("A", " A", "A)"; see {@link ChoiceTokens}).
  * The engine is asked for the top {@code top_logprobs} tokens first, and for the whole vocabulary when a choice
- * letter is not among them, so every letter the vocabulary can spell gets its probability. Generate scoring returns
+ * letter is not among them, so every letter the vocabulary can spell gets its probability (a model that needs this
+ * for most requests is asked for the whole vocabulary at once). Generate scoring returns
  * the greedy continuation, parsed like any other answer.
  *
  * <p>Requests run on the engine's own pool of {@code parallel} threads, never on the worker's, so a worker's
@@ -33,8 +35,13 @@ public final class LocalBackend implements ModelBackend {
     /** More tokens than any vocabulary has: the engine then lists them all. */
     static final int WHOLE_VOCABULARY = 1 << 22;
 
+    /** Requests scored before {@link #wholeVocabularyFirst} may decide. */
+    private static final int ADAPT_AFTER = 16;
+
     private final LocalSettings settings;
     private final LlamaEngine engine;
+    private final AtomicLong scored = new AtomicLong();
+    private final AtomicLong widened = new AtomicLong();
 
     private LocalBackend(LocalSettings settings, LlamaEngine engine) {
         this.settings = settings;
@@ -91,8 +98,11 @@ public final class LocalBackend implements ModelBackend {
                 return Completion.ofText(engine.generate(prompt, settings.maxTokens(), settings.seed()));
             }
             int choices = request.getChoices().size();
-            Map<String, Double> letters = letters(prompt, settings.topLogprobs(), choices);
-            if (letters.size() < choices) {
+            boolean wholeFirst = wholeVocabularyFirst();
+            Map<String, Double> letters = letters(prompt, wholeFirst ? WHOLE_VOCABULARY : settings.topLogprobs(), choices);
+            scored.incrementAndGet();
+            if (letters.size() < choices && !wholeFirst) {
+                widened.incrementAndGet();
                 letters = letters(prompt, WHOLE_VOCABULARY, choices);
             }
             if (letters.isEmpty()) {
@@ -105,6 +115,15 @@ public final class LocalBackend implements ModelBackend {
             // The binding's LlamaException (package-private) and anything else the engine throws fails the same way again.
             throw new BackendException("llama.cpp failed on " + settings.path().getFileName() + ": " + e.getMessage(), false, e);
         }
+    }
+
+    /**
+     * A model whose choice letters are usually not among its top tokens (a small or untrained one) is asked for the
+     * whole vocabulary straight away, instead of twice per request: once more than half of its first requests needed it.
+     */
+    private boolean wholeVocabularyFirst() {
+        long n = scored.get();
+        return n >= ADAPT_AFTER && 2 * widened.get() > n;
     }
 
     private Map<String, Double> letters(String prompt, int nProbs, int choices) {
