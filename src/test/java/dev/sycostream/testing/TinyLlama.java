@@ -26,8 +26,8 @@ import java.util.Set;
  * merged piece is in the vocabulary, so a word is reachable only through its prefixes). {@code ▁(} is a piece, so a
  * prompt ending in {@code " ("} leaves the bare choice letter as the next token, as in real llama vocabularies.
  *
- * <p>{@code java -cp target/test-classes:... dev.sycostream.testing.TinyLlama PATH} writes it; the build does this
- * into {@code target/fixtures/tiny-llama.gguf} (see the pom).
+ * <p>{@code java -cp target/test-classes:... dev.sycostream.testing.TinyLlama PATH} writes it; every build that compiles
+ * the tests does this into {@code target/fixtures/tiny-llama.gguf} (exec-maven-plugin, phase process-test-classes).
  */
 public final class TinyLlama {
     public static final long SEED = 2308_03958L; // arXiv 2308.03958
@@ -88,7 +88,7 @@ public final class TinyLlama {
     public static void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "tiny-llama", ".part");
+            Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".part");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                 writer().writeTo(out);
             }
