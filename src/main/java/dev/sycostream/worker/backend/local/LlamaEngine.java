@@ -9,6 +9,7 @@ import de.kherud.llama.args.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,7 @@ final class LlamaEngine {
         }
         synchronized (LlamaEngine.class) {
             if (!loggerSet) {
+                loadNativeLibrary();
                 LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {
                     String m = message == null ? "" : message.strip();
                     if (m.isEmpty()) {
@@ -90,6 +92,24 @@ final class LlamaEngine {
                 });
                 loggerSet = true;
             }
+        }
+    }
+
+    /**
+     * Initialises the binding (extracts and loads its native libraries) with {@code System.out} pointed at
+     * {@code System.err}: its loader prints "Extracted 'libllama.so' to ..." on standard output, which would corrupt
+     * {@code demo --json}. Once per process, before any model; output of other threads during those milliseconds
+     * goes to standard error too.
+     */
+    private static void loadNativeLibrary() {
+        PrintStream out = System.out;
+        System.setOut(System.err);
+        try {
+            Class.forName(LlamaModel.class.getName(), true, LlamaEngine.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the llama.cpp binding is not on the class path", e);
+        } finally {
+            System.setOut(out);
         }
     }
 
