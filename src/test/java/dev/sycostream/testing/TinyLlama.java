@@ -19,7 +19,8 @@ import java.util.Set;
  * nonsense, which is the point: it is a real model file that real engines (llama.cpp in-process, llama-server)
  * load and evaluate, so the pipeline can be tested end to end on a real engine without downloading a checkpoint.
  *
- * <p>Fully determined by {@link #SEED}: {@link #write} produces the same bytes on every machine
+ * <p>The weights are random except for one thing: byte tokens of non-ASCII bytes are improbable (see
+ * {@link #NON_ASCII_BYTE_PENALTY}), so that generated text is ASCII. Fully determined by {@link #SEED}: {@link #write} produces the same bytes on every machine
  * ({@link Random#nextGaussian} is specified exactly). The vocabulary is {@code <unk>}, {@code <s>}, {@code </s>},
  * the 256 byte-fallback tokens {@code <0x00>..<0xFF>} (so any text tokenizes), {@code ▁} and the printable ASCII
  * characters, and every prefix of a few words of the prompts (SentencePiece merges pairs of pieces only when the
@@ -39,6 +40,19 @@ public final class TinyLlama {
     public static final int CONTEXT = 4096;
     /** Where the build writes it, relative to the project folder. */
     public static final Path DEFAULT_PATH = Path.of("target", "fixtures", "tiny-llama.gguf");
+
+    /**
+     * Feature 0 of every token embedding is this constant (the others are N(0, 1)): it survives the residual stream and
+     * the final norm, so output weights on it act as a bias.
+     */
+    static final float BIAS_DIM_VALUE = 4f;
+    /**
+     * Weight of feature 0 against the byte tokens 0x80..0xFF: without it the untrained model generates raw non-ASCII
+     * bytes, invalid UTF-8, which llama-server refuses to return (HTTP 500 "output that does not match the expected
+     * format") and for which the in-process binding reports no probabilities. A trained model gives those byte
+     * tokens little probability too; here they get about e^-11 of the others'.
+     */
+    static final float NON_ASCII_BYTE_PENALTY = 3f;
 
     private static final int TYPE_NORMAL = 1;
     private static final int TYPE_UNKNOWN = 2;
@@ -142,7 +156,11 @@ public final class TinyLlama {
                 .putBool("tokenizer.ggml.add_eos_token", false);
         Random rng = new Random(SEED);
         int kv = headDim * N_HEAD_KV;
-        w.tensor("token_embd.weight", new long[]{N_EMBD, nVocab}, gaussian(rng, N_EMBD * nVocab, 1.0));
+        float[] embeddings = gaussian(rng, N_EMBD * nVocab, 1.0);
+        for (int t = 0; t < nVocab; t++) {
+            embeddings[t * N_EMBD] = BIAS_DIM_VALUE; // a constant feature, so the output layer can have a bias
+        }
+        w.tensor("token_embd.weight", new long[]{N_EMBD, nVocab}, embeddings);
         for (int layer = 0; layer < N_LAYER; layer++) {
             String b = "blk." + layer + ".";
             w.tensor(b + "attn_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
@@ -156,7 +174,11 @@ public final class TinyLlama {
             w.tensor(b + "ffn_down.weight", new long[]{N_FF, N_EMBD}, gaussian(rng, N_FF * N_EMBD, 1 / Math.sqrt(N_FF)));
         }
         w.tensor("output_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
-        w.tensor("output.weight", new long[]{N_EMBD, nVocab}, gaussian(rng, N_EMBD * nVocab, 2 / Math.sqrt(N_EMBD)));
+        float[] output = gaussian(rng, N_EMBD * nVocab, 2 / Math.sqrt(N_EMBD));
+        for (int t = 3 + 0x80; t < 3 + 0x100; t++) {
+            output[t * N_EMBD] = -NON_ASCII_BYTE_PENALTY; // bytes 0x80..0xFF: improbable, as in a trained model
+        }
+        w.tensor("output.weight", new long[]{N_EMBD, nVocab}, output);
         return w;
     }
 
