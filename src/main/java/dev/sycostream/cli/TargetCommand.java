@@ -113,12 +113,12 @@ final class TargetCommand implements Runnable {
             if (driftBaseline != null && budget == null) {
                 throw new IllegalArgumentException("--drift-baseline needs --probe: only probed targets are tested for drift");
             }
-            var config = connection.connect();
-            Topics topics = new Topics(config.serdeConfig());
-            new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             if (baseUrl != null && gguf != null) {
                 throw new IllegalArgumentException("give either --base-url (a server) or --gguf (in-process), not both");
             }
+            var config = connection.connect();
+            Topics topics = new Topics(config.serdeConfig());
+            new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             if (baseUrl != null) {
                 backend = Backends.OPENAI;
             }
