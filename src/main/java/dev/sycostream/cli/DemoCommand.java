@@ -36,7 +36,9 @@ final class DemoCommand implements Callable<Integer> {
             description = {"A real model behind an OpenAI-compatible server (vLLM, llama.cpp, Ollama, TGI, SGLang, OpenAI), "
                     + "e.g. llama=http://127.0.0.1:8000/v1,model=meta-llama/Llama-3.1-8B-Instruct (repeatable).",
                     "Other KEY=VALUE: temperature, max_tokens, top_logprobs, timeout_ms, rate_limit, chat_prefill, "
-                    + "answer_prefix, api_key_env, api_key_file. Without --sim, no simulated targets run."})
+                    + "answer_prefix, api_key_env, api_key_file. Without --sim, no simulated targets run.",
+                    "Or a GGUF checkpoint evaluated in-process by llama.cpp: NAME=gguf:PATH[,scoring=logprobs|generate]"
+                    + "[,parallel=N][,threads=N][,ctx_size=N][,top_logprobs=N][,max_tokens=N][,answer_prefix=S]."})
     List<String> models = new ArrayList<>();
 
     @Option(names = "--max-in-flight", defaultValue = "64",

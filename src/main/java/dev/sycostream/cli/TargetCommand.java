@@ -7,6 +7,7 @@ import dev.sycostream.report.ResultsView;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.worker.Backends;
+import dev.sycostream.worker.backend.local.LocalSettings;
 import dev.sycostream.worker.backend.openai.OpenAiSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,11 @@ final class TargetCommand implements Runnable {
                 description = "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; implies --backend openai.")
         String baseUrl;
 
+        @Option(names = "--gguf", paramLabel = "PATH",
+                description = {"A GGUF checkpoint the workers evaluate in-process (llama.cpp); implies --backend local.",
+                        "PATH is read on the workers' hosts. Other params with --param: parallel, threads, ctx_size, answer_prefix, seed."})
+        String gguf;
+
         @Option(names = "--served-model", paramLabel = "M", description = "Model name the server knows (default: --name).")
         String servedModel;
 
@@ -107,16 +113,29 @@ final class TargetCommand implements Runnable {
             if (driftBaseline != null && budget == null) {
                 throw new IllegalArgumentException("--drift-baseline needs --probe: only probed targets are tested for drift");
             }
+            if (baseUrl != null && gguf != null) {
+                throw new IllegalArgumentException("give either --base-url (a server) or --gguf (in-process), not both");
+            }
             var config = connection.connect();
             Topics topics = new Topics(config.serdeConfig());
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             if (baseUrl != null) {
                 backend = Backends.OPENAI;
             }
+            if (gguf != null) {
+                backend = Backends.LOCAL;
+            }
             Map<String, String> all = new LinkedHashMap<>(params);
             if (Backends.OPENAI.equals(backend)) {
                 all.putAll(openAiParams());
                 OpenAiSettings.fromParams(all); // a typo fails here, not at the worker's first request
+            } else if (Backends.LOCAL.equals(backend)) {
+                all.putAll(localParams());
+                LocalSettings.fromParams(all, false); // the file is the workers' business, the params are checked here
+                if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(all.get(LocalSettings.PATH)))) {
+                    System.err.println("warning: " + all.get(LocalSettings.PATH) + " is not readable on this host;"
+                            + " the workers answering " + name + " must have it");
+                }
             }
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, all);
             target.setActive(!inactive);
@@ -156,6 +175,17 @@ final class TargetCommand implements Runnable {
             return 0;
         }
     
+        private Map<String, String> localParams() {
+            Map<String, String> p = new LinkedHashMap<>();
+            put(p, LocalSettings.PATH, gguf == null ? params.get(LocalSettings.PATH)
+                    : java.nio.file.Path.of(gguf).toAbsolutePath().normalize().toString());
+            put(p, LocalSettings.MODEL, params.getOrDefault(LocalSettings.MODEL, name));
+            put(p, LocalSettings.SCORING, scoring);
+            put(p, LocalSettings.MAX_TOKENS, maxTokens);
+            put(p, LocalSettings.TOP_LOGPROBS, topLogprobs);
+            return p;
+        }
+
         private Map<String, String> openAiParams() {
             Map<String, String> p = new LinkedHashMap<>();
             put(p, OpenAiSettings.BASE_URL, baseUrl);

@@ -111,7 +111,7 @@ public final class Demo {
                 for (ModelSpec model : options.models()) {
                     run.register(TargetRegistrar.target(model.name(), model.params().get("model"), "endpoint",
                             model.backend(), model.params()));
-                    err.println("target " + model.name() + " registered: OpenAI-compatible server " + model.params());
+                    err.println("target " + model.name() + " registered: " + model.describe());
                 }
                 long now = System.currentTimeMillis();
                 for (DatasetSpec spec : specs) {

@@ -2,6 +2,7 @@ package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.worker.backend.SimulatedModel;
+import dev.sycostream.worker.backend.local.LocalBackend;
 import dev.sycostream.worker.backend.openai.ModelHttpClient;
 import dev.sycostream.worker.backend.openai.OpenAiBackend;
 
@@ -39,13 +40,17 @@ public final class Backends {
     /** The name of the OpenAI-compatible HTTP backend ({@link OpenAiBackend}). */
     public static final String OPENAI = OpenAiBackend.NAME;
 
+    /** The name of the in-process GGUF backend ({@link LocalBackend}, llama.cpp through JNI). */
+    public static final String LOCAL = LocalBackend.NAME;
+
     /** Created on first use: a worker answering only simulated targets needs no HTTP client. */
     private volatile ModelHttpClient httpClient;
 
-    /** The built-in backends: {@value #SIMULATED} and {@value #OPENAI}. */
+    /** The built-in backends: {@value #SIMULATED}, {@value #OPENAI} and {@value #LOCAL}. */
     public Backends() {
         factories.put(SIMULATED, Backends::simulated);
         factories.put(OPENAI, this::openai);
+        factories.put(LOCAL, Backends::local);
     }
 
     /**
@@ -112,6 +117,15 @@ public final class Backends {
             return OpenAiBackend.fromParams(params, httpClient());
         } catch (IllegalArgumentException e) {
             throw new BackendException("invalid params for backend '" + OPENAI + "': " + e.getMessage(), false, e);
+        }
+    }
+
+    /** Loads the checkpoint (native code) only when a request for a local target arrives. */
+    private static ModelBackend local(Map<String, String> params) throws BackendException {
+        try {
+            return LocalBackend.fromParams(params);
+        } catch (IllegalArgumentException e) {
+            throw new BackendException("invalid params for backend '" + LOCAL + "': " + e.getMessage(), false, e);
         }
     }
 

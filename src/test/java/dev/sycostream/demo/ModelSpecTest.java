@@ -19,6 +19,20 @@ class ModelSpecTest {
     }
 
     @Test
+    void ggufPathMeansTheInProcessBackendWithAnAbsolutePath() {
+        java.nio.file.Path gguf = dev.sycostream.testing.TinyLlama.path();
+        java.nio.file.Path relative = java.nio.file.Path.of("").toAbsolutePath().relativize(gguf);
+        ModelSpec spec = ModelSpec.parse("tiny=gguf:" + relative + ",scoring=generate,parallel=2");
+        assertThat(spec.backend()).isEqualTo("local");
+        assertThat(spec.params()).containsExactlyInAnyOrderEntriesOf(Map.of("path", gguf.toString(),
+                "model", "tiny-llama.gguf", "scoring", "generate", "parallel", "2"));
+        assertThatThrownBy(() -> ModelSpec.parse("tiny=gguf:/nonexistent/x.gguf"))
+                .hasMessageContaining("invalid --model 'tiny=gguf:/nonexistent/x.gguf': path").hasMessageContaining("not a readable file");
+        assertThatThrownBy(() -> ModelSpec.parse("tiny=gguf:" + gguf + ",api=chat"))
+                .hasMessageContaining("unknown parameter 'api'");
+    }
+
+    @Test
     void rejectsWhatTheWorkerWouldReject() {
         assertThatThrownBy(() -> ModelSpec.parse("llama")).hasMessageContaining("expected NAME=BASE_URL");
         assertThatThrownBy(() -> ModelSpec.parse("llama=http://h,scoring=vibes"))

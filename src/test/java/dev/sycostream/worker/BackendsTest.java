@@ -52,7 +52,7 @@ class BackendsTest {
         Backends backends = new Backends();
         assertThatThrownBy(() -> backends.forRequest(request("r", "nope", PARAMS)))
                 .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.isTransient()).isFalse())
-                .hasMessage("unknown backend 'nope'; known: simulated, openai");
+                .hasMessage("unknown backend 'nope'; known: simulated, openai, local");
     }
 
     @Test
@@ -89,9 +89,9 @@ class BackendsTest {
         assertThat(backends.forRequest(r).complete(r)).isEqualTo(">r1");
         assertThat(backends.forRequest(r).complete(r)).isEqualTo(">r1");
         assertThat(built).hasValue(1);
-        assertThat(backends.known()).containsExactly("simulated", "openai", "echo");
+        assertThat(backends.known()).containsExactly("simulated", "openai", "local", "echo");
         assertThatThrownBy(() -> backends.forRequest(request("r", "x", Map.of())))
-                .hasMessage("unknown backend 'x'; known: simulated, openai, echo");
+                .hasMessage("unknown backend 'x'; known: simulated, openai, local, echo");
         assertThatThrownBy(() -> backends.with("echo", p -> q -> ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("backend 'echo' is already registered");
     }

@@ -125,7 +125,7 @@ class ModelWorkerIT {
 
             ModelReply nope = byId.get("main-nope");
             assertThat(nope.getText()).isNull();
-            assertThat(nope.getError()).isEqualTo("unknown backend 'nope'; known: simulated, openai, flaky, down");
+            assertThat(nope.getError()).isEqualTo("unknown backend 'nope'; known: simulated, openai, local, flaky, down");
             assertThat(nope.getAttempts()).as("permanent failures are not retried").isEqualTo(1);
             ModelReply invalid = byId.get("main-badparams");
             assertThat(invalid.getText()).isNull();

@@ -12,20 +12,22 @@ import java.util.Optional;
  * each is mapped to its letter and the probabilities of spellings of the same letter are added (log-sum-exp).
  * Tokens that name no choice (" (", " The") are ignored: when none names a choice, there is nothing to score
  * and the caller reports that instead of inventing a chance-level answer.
+ *
+ * <p>Public because the in-process {@code local} backend reads its engine's first-token probabilities the same way.
  */
-final class ChoiceTokens {
+public final class ChoiceTokens {
     private ChoiceTokens() {
     }
 
     /** A token and its log-probability, as a server listed it. */
-    record TokenLogprob(String token, double logprob) {
+    public record TokenLogprob(String token, double logprob) {
     }
 
     /**
      * @param choiceCount how many choices the prompt offers: letters A.. up to it count
      * @return letter → log-probability, in first-seen order; empty when no token names a choice
      */
-    static Map<String, Double> letters(List<TokenLogprob> top, int choiceCount) {
+    public static Map<String, Double> letters(List<TokenLogprob> top, int choiceCount) {
         Map<String, Double> byLetter = new LinkedHashMap<>();
         for (TokenLogprob t : top) {
             letterOf(t.token(), choiceCount).ifPresent(letter ->
@@ -35,7 +37,7 @@ final class ChoiceTokens {
     }
 
     /** The choice letter a token spells, if it spells exactly one. */
-    static Optional<String> letterOf(String token, int choiceCount) {
+    public static Optional<String> letterOf(String token, int choiceCount) {
         if (token == null) {
             return Optional.empty();
         }
@@ -54,7 +56,7 @@ final class ChoiceTokens {
     }
 
     /** The most probable letter. */
-    static String best(Map<String, Double> byLetter) {
+    public static String best(Map<String, Double> byLetter) {
         return byLetter.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     }
 

@@ -109,7 +109,9 @@ final class OpenAiProtocol {
             throws BackendException {
         List<TokenLogprob> top = new ArrayList<>();
         JsonNode logprobs = choice.path("logprobs");
-        if (s.api() == Api.CHAT) {
+        // llama.cpp's server answers /v1/completions in the chat shape too (logprobs.content[0].top_logprobs);
+        // OpenAI and vLLM use the legacy shape there (logprobs.top_logprobs[0]).
+        if (s.api() == Api.CHAT || logprobs.path("content").isArray()) {
             // {"content": [{"token": " B", "logprob": -0.1, "top_logprobs": [{"token": " B", "logprob": -0.1}, ...]}]}
             for (JsonNode alt : logprobs.path("content").path(0).path("top_logprobs")) {
                 if (alt.path("token").isTextual() && alt.path("logprob").isNumber()) {

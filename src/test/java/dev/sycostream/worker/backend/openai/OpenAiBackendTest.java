@@ -158,6 +158,28 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void completionsLogprobsInLlamaCppsShapeAreReadToo() throws Exception {
+        // llama-server's /v1/completions: the chat shape, with token ids and bytes, and letters with a leading space
+        String llamaCpp = "{\"choices\":[{\"text\":\"B\",\"index\":0,\"logprobs\":{\"content\":[{\"id\":33,"
+                + "\"token\":\"B\",\"bytes\":[66],\"logprob\":-0.5,\"top_logprobs\":["
+                + "{\"id\":33,\"token\":\"B\",\"bytes\":[66],\"logprob\":-0.5},"
+                + "{\"id\":32,\"token\":\"A\",\"bytes\":[65],\"logprob\":-1.5},"
+                + "{\"id\":300,\"token\":\" A\",\"bytes\":[32,65],\"logprob\":-2.5},"
+                + "{\"id\":301,\"token\":\" the\",\"bytes\":[32,116,104,101],\"logprob\":-3.0}]}]},"
+                + "\"finish_reason\":\"length\"}],\"object\":\"text_completion\"}";
+        OpenAiBackend backend = backend(c -> Answer.ok(llamaCpp),
+                Map.of("api", "completions", "scoring", "logprobs", "answer_prefix", " ("));
+
+        Completion c = answer(backend);
+
+        assertThat(c.text()).isEqualTo(" (B)");
+        assertThat(c.choiceLogprobs()).containsOnlyKeys("A", "B");
+        assertThat(c.choiceLogprobs().get("B")).isEqualTo(-0.5);
+        assertThat(c.choiceLogprobs().get("A")).as("'A' and ' A' combined")
+                .isCloseTo(Math.log(Math.exp(-1.5) + Math.exp(-2.5)), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void aServerThatIgnoresLogprobsIsAPermanentErrorNotAChanceAnswer() {
         OpenAiBackend backend = backend(c -> Answer.ok(ScriptedOpenAiServer.chat(" B")), Map.of("scoring", "logprobs"));
         BackendException e = failure(backend);
