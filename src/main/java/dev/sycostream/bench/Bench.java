@@ -146,6 +146,7 @@ public final class Bench {
             Properties streams = config.streamsConfig();
             r.put("stream_threads", streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
             r.put("commit_interval_ms", streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+            r.put("poll_ms", streams.get(StreamsConfig.POLL_MS_CONFIG));
             r.put("offered_answers_per_s", options.rate() > 0 ? String.valueOf(options.rate()) : "all_at_once");
 
             // --- the raw limit, on this broker -------------------------------------------------------------
