@@ -130,8 +130,9 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
         // commit, and the input of hops 2 and 3 arrives exactly at a commit, so each costs about one full commit
         // period. The period is commit.interval.ms plus the overshoot of the check, which runs after a poll that
         // blocks up to poll.ms when no data is buffered: 200 + 100 gave 3.3 commits/s (about 300 ms per hop), 100 + 50
-        // gives 5.6/s and halves the steady-state p50 (~890 -> ~520 ms at 400 answers/s; BENCHMARKS.md, third
-        // session) for ~10% more CPU per answer. 100 is also Kafka's exactly-once default (at-least-once: 30 s).
+        // gives 5.2-5.8/s and cuts the steady-state p50 by ~40% (~890 -> ~520 ms at 400 answers/s; BENCHMARKS.md,
+        // third session) for 5-17% more CPU per answer at that rate. 100 is also Kafka's exactly-once default
+        // (at-least-once: 30 s).
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 50);
         return p;
