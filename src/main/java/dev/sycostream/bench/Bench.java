@@ -14,6 +14,7 @@ import dev.sycostream.embedded.EmbeddedStack;
 import dev.sycostream.ingest.DatasetIngestor;
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.metrics.MetricsStage;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.PromptVariant;
 import dev.sycostream.prompts.RequestIds;
@@ -145,6 +146,7 @@ public final class Bench {
             Properties streams = config.streamsConfig();
             r.put("stream_threads", streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
             r.put("commit_interval_ms", streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+            r.put("poll_ms", streams.get(StreamsConfig.POLL_MS_CONFIG));
             r.put("offered_answers_per_s", options.rate() > 0 ? String.valueOf(options.rate()) : "all_at_once");
 
             // --- the raw limit, on this broker -------------------------------------------------------------
@@ -173,7 +175,8 @@ public final class Bench {
             err.printf("bench %s: pipeline, %d items x 2 variants = %d answers, %d partitions%n", guarantee, items,
                     items * 2L, options.partitions());
             try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, options.workers());
-                 ResultsTracker tracker = new ResultsTracker(config.clientConfig(), topics)) {
+                 ResultsTracker tracker = new ResultsTracker(config.clientConfig(), topics, TARGET,
+                         config.applicationId() + "-" + MetricsStage.REPARTITION + "-repartition")) {
                 run.register(TargetRegistrar.target(TARGET, "simulated", "sim", "simulated", SIM));
                 System.gc();
                 List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -222,10 +225,29 @@ public final class Bench {
                 r.put("last_reply_s", replied.length == 0 ? -1 : (replied[replied.length - 1] - firstRequest) / 1000.0);
                 r.put("first_count_s", counts == null || counts.isEmpty() ? -1 : (counts.get(0).visibleAtMs() - firstRequest) / 1000.0);
                 long[] latency = latencies(replied, counts == null ? List.of() : counts);
+                // The same latency for the replies of the second half of the run only (by reply time): the steady
+                // state, without the pipeline's cold start (JIT, the first transactions), which the whole-run p99
+                // mostly measures at --rate 400 (the first seconds' replies wait several seconds).
+                long half = replied.length == 0 ? 0 : firstRequest + (replied[replied.length - 1] - firstRequest) / 2;
+                long[] steady = latenciesAfter(replied, counts == null ? List.of() : counts, half);
+                r.put("latency_2nd_half_n", steady.length);
+                r.put("latency_2nd_half_p50_ms", percentile(steady, 0.50));
+                r.put("latency_2nd_half_p99_ms", percentile(steady, 0.99));
+                r.put("latency_2nd_half_max_ms", steady.length == 0 ? -1 : steady[steady.length - 1]);
+                streamsMetrics(run.app().streams(), r);
+                dumpLatencies(replied, counts == null ? List.of() : counts, tracker, firstRequest);
                 r.put("latency_n", latency.length);
                 r.put("latency_p50_ms", percentile(latency, 0.50));
                 r.put("latency_p99_ms", percentile(latency, 0.99));
                 r.put("latency_max_ms", latency.length == 0 ? -1 : latency[latency.length - 1]);
+                // the same latency to the intermediate hops: scored answers visible in eval.scored, and pre-counted
+                // batches visible in the metrics repartition topic (the results are the third hop)
+                long[] toScored = latencies(replied, tracker.scoredCounts());
+                r.put("latency_scored_p50_ms", percentile(toScored, 0.50));
+                r.put("latency_scored_p99_ms", percentile(toScored, 0.99));
+                long[] toPreCounted = latencies(replied, tracker.preCountedCounts());
+                r.put("latency_precounted_p50_ms", percentile(toPreCounted, 0.50));
+                r.put("latency_precounted_p99_ms", percentile(toPreCounted, 0.99));
                 double cpuSeconds = (cpu1 - cpu0) / 1e9;
                 r.put("cpu_s", cpuSeconds);
                 r.put("cpu_us_per_answer", cpuSeconds * 1e6 / answerCount);
@@ -358,6 +380,85 @@ public final class Bench {
         long[] a = out.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(a);
         return a;
+    }
+
+    /**
+     * With {@code -Dsycostream.bench.dump=FILE}: one line per reply, "seconds after the first request, latency to
+     * eval.scored, to the repartition topic, to the results" (ms; -1 if never seen), to see when in a run the tail
+     * latencies happen.
+     */
+    private static void dumpLatencies(long[] replied, List<ResultsTracker.CountAt> counts, ResultsTracker tracker,
+                                      long firstRequest) {
+        String file = System.getProperty("sycostream.bench.dump");
+        if (file == null) {
+            return;
+        }
+        long[] a = unsorted(replied, tracker.scoredCounts());
+        long[] b = unsorted(replied, tracker.preCountedCounts());
+        long[] c = unsorted(replied, counts);
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < replied.length; k++) {
+            sb.append(String.format(Locale.ROOT, "%.3f %d %d %d%n", (replied[k] - firstRequest) / 1000.0, a[k], b[k], c[k]));
+        }
+        try {
+            Files.writeString(Path.of(file), sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The latency of each reply in reply order (-1 when never counted). */
+    private static long[] unsorted(long[] sortedRepliedAt, List<ResultsTracker.CountAt> counts) {
+        long[] out = new long[sortedRepliedAt.length];
+        int j = 0;
+        for (int k = 1; k <= sortedRepliedAt.length; k++) {
+            while (j < counts.size() && counts.get(j).counted() < k) {
+                j++;
+            }
+            out[k - 1] = j == counts.size() ? -1 : counts.get(j).visibleAtMs() - sortedRepliedAt[k - 1];
+        }
+        return out;
+    }
+
+    /** As {@link #latencies}, for the replies made at or after {@code fromMs} only. */
+    static long[] latenciesAfter(long[] sortedRepliedAt, List<ResultsTracker.CountAt> counts, long fromMs) {
+        long[] all = unsorted(sortedRepliedAt, counts);
+        List<Long> out = new ArrayList<>();
+        for (int k = 0; k < sortedRepliedAt.length; k++) {
+            if (sortedRepliedAt[k] >= fromMs && all[k] >= 0) {
+                out.add(all[k]);
+            }
+        }
+        long[] a = out.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(a);
+        return a;
+    }
+
+    /**
+     * The stream thread's own timings (Kafka Streams thread-level metrics, averaged over the run): how often and how
+     * long it commits (under exactly-once each commit ends a transaction, and each hop of a reply waits for one).
+     */
+    private static void streamsMetrics(org.apache.kafka.streams.KafkaStreams streams, Map<String, Object> r) {
+        if (streams == null) {
+            return;
+        }
+        Map<String, Double> sums = new LinkedHashMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (!"stream-thread-metrics".equals(name.group())) {
+                return;
+            }
+            switch (name.name()) {
+                case "commit-rate", "commit-latency-avg", "commit-latency-max", "poll-latency-avg",
+                     "process-rate", "punctuate-rate" -> {
+                    if (metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                        sums.merge(name.name(), n.doubleValue(), Double::sum);
+                    }
+                }
+                default -> {
+                }
+            }
+        });
+        sums.forEach((k, v) -> r.put("streams_" + k.replace('-', '_'), v));
     }
 
     /** Nearest-rank percentile of a sorted array; -1 when empty. */

@@ -1,5 +1,6 @@
 package dev.sycostream.bench;
 
+import dev.sycostream.avro.MetricCounts;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
@@ -25,6 +26,10 @@ import java.util.Map;
  * the wall-clock time the record became visible here, how many answers each target's cumulative metrics have
  * counted (the sum over tasks of the cumulative {@code unparseable} n, which counts every answer), and the time
  * every cumulative metric reached its final n.
+ *
+ * <p>To show where the latency goes, the same consumer also follows the intermediate hops (for the bench target):
+ * {@code sycostream.eval.scored} (answers scored, one record each) and the metrics stage's repartition topic
+ * (pre-counted batches: the sum of the {@code unparseable} batches' n), each with the time it became visible.
  */
 final class ResultsTracker implements AutoCloseable {
     /** At {@code visibleAtMs} the metrics of a target had counted {@code counted} answers. */
@@ -38,16 +43,37 @@ final class ResultsTracker implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private long maxHeapUsed;
 
-    ResultsTracker(Map<String, Object> clientConfig, Topics topics) {
+    /** The hop counts followed besides the results: the bench target's answers visible in each topic. */
+    private final String target;
+    private final String repartitionTopic;
+    private final Deserializer<MetricCounts> countsDeserializer;
+    private final Map<String, Long> hopCounted = new HashMap<>();
+    private final Map<String, List<CountAt>> hopCounts = new HashMap<>();
+
+    /**
+     * @param target           the target whose answers are followed through the intermediate hops
+     * @param repartitionTopic the metrics stage's repartition topic (pre-counted batches), or null not to follow it
+     */
+    ResultsTracker(Map<String, Object> clientConfig, Topics topics, String target, String repartitionTopic) {
         deserializer = topics.metricsResults().valueSerde().deserializer();
+        countsDeserializer = topics.valueSerde(MetricCounts.class).deserializer();
+        this.target = target;
+        this.repartitionTopic = repartitionTopic;
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sycostream-bench-results");
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(Topics.METRICS_RESULTS, Duration.ofSeconds(30))
-                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        List<String> followed = new ArrayList<>(List.of(Topics.METRICS_RESULTS, Topics.EVAL_SCORED));
+        if (repartitionTopic != null) {
+            followed.add(repartitionTopic);
+        }
+        for (String topic : followed) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
@@ -66,6 +92,10 @@ final class ResultsTracker implements AutoCloseable {
             boolean changed = false;
             for (ConsumerRecord<String, byte[]> r : records) {
                 if (r.value() == null) {
+                    continue;
+                }
+                if (!Topics.METRICS_RESULTS.equals(r.topic())) {
+                    hop(r, now);
                     continue;
                 }
                 MetricResult result = deserializer.deserialize(r.topic(), r.value());
@@ -94,6 +124,38 @@ final class ResultsTracker implements AutoCloseable {
 
     Map<String, List<CountAt>> counts() {
         return counts;
+    }
+
+    /** The answers of the target visible in an intermediate topic ({@code eval.scored} or the repartition topic). */
+    private void hop(ConsumerRecord<String, byte[]> r, long now) {
+        if (r.key() == null || !r.key().startsWith(target + "|")) {
+            return;
+        }
+        long add;
+        if (Topics.EVAL_SCORED.equals(r.topic())) {
+            add = 1;
+        } else if (r.key().endsWith("|" + MetricNames.UNPARSEABLE)) {
+            add = countsDeserializer.deserialize(r.topic(), r.value()).getN();
+        } else {
+            return;
+        }
+        long counted = hopCounted.merge(r.topic(), add, Long::sum);
+        List<CountAt> series = hopCounts.computeIfAbsent(r.topic(), t -> new ArrayList<>());
+        if (!series.isEmpty() && series.get(series.size() - 1).visibleAtMs() == now) {
+            series.set(series.size() - 1, new CountAt(now, counted));
+        } else {
+            series.add(new CountAt(now, counted));
+        }
+    }
+
+    /** When the target's answers became visible in {@code sycostream.eval.scored}: one record per answer. */
+    List<CountAt> scoredCounts() {
+        return hopCounts.getOrDefault(Topics.EVAL_SCORED, List.of());
+    }
+
+    /** When the target's answers became visible pre-counted in the repartition topic (n of its unparseable batches). */
+    List<CountAt> preCountedCounts() {
+        return repartitionTopic == null ? List.of() : hopCounts.getOrDefault(repartitionTopic, List.of());
     }
 
     long answersSeen(List<String> targets) {

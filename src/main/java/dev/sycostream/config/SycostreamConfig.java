@@ -125,8 +125,16 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
         p.putAll(dev.sycostream.topology.SycostreamTopology.optimizations());
-        // Results should reach dashboards within a second, not at the 30 s / 100 ms default commit interval.
-        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        // Latency. A reply crosses three Streams hops (scoring -> eval.scored, pre-count -> metrics-by-key
+        // repartition, aggregate -> metrics.results); under exactly-once each hop's output becomes visible only at a
+        // commit, and the input of hops 2 and 3 arrives exactly at a commit, so each costs about one full commit
+        // period. The period is commit.interval.ms plus the overshoot of the check, which runs after a poll that
+        // blocks up to poll.ms when no data is buffered: 200 + 100 gave 3.3 commits/s (about 300 ms per hop), 100 + 50
+        // gives 5.2-5.8/s and cuts the steady-state p50 by ~40% (~890 -> ~520 ms at 400 answers/s; BENCHMARKS.md,
+        // third session) for 5-17% more CPU per answer at that rate. 100 is also Kafka's exactly-once default
+        // (at-least-once: 30 s).
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 50);
         return p;
     }
 

@@ -36,6 +36,17 @@ class BenchTest {
     }
 
     @Test
+    void latencyAfterAnInstantKeepsOnlyTheLaterReplies() {
+        long[] replied = {100, 110, 120, 130};
+        List<ResultsTracker.CountAt> counts = List.of(new ResultsTracker.CountAt(300, 1),
+                new ResultsTracker.CountAt(500, 3), new ResultsTracker.CountAt(900, 4));
+        // replies at 120 and 130 only: 500-120, 900-130
+        assertThat(Bench.latenciesAfter(replied, counts, 120)).containsExactly(380, 770);
+        // a reply never counted is left out
+        assertThat(Bench.latenciesAfter(new long[]{100, 200, 300, 400, 500}, counts, 450)).isEmpty();
+    }
+
+    @Test
     void nearestRankPercentiles() {
         long[] sorted = new long[100];
         for (int i = 0; i < 100; i++) {
