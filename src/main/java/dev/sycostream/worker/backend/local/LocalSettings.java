@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.sycostream.worker.backend.BackendParams.positiveInt;
+
 /**
  * The settings of one {@code local} target (a GGUF checkpoint evaluated in the worker's process by llama.cpp),
  * read from the target's backend params.
@@ -87,21 +89,5 @@ public record LocalSettings(Path path, Scoring scoring, String answerPrefix, int
                 positiveInt(params, TOP_LOGPROBS, 20), positiveInt(params, MAX_TOKENS, 16), parallel,
                 positiveInt(params, THREADS, Runtime.getRuntime().availableProcessors()),
                 positiveInt(params, CTX_SIZE, 2048), positiveInt(params, SEED, 42));
-    }
-
-    private static int positiveInt(Map<String, String> params, String key, int fallback) {
-        String v = params.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int i = Integer.parseInt(v.strip());
-            if (i <= 0) {
-                throw new NumberFormatException();
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
-        }
     }
 }

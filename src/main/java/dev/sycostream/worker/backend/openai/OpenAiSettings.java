@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.sycostream.worker.backend.BackendParams.positiveInt;
+
 /**
  * The settings of one OpenAI-compatible target, read from the target's backend params (which are copied into
  * every request and so must never hold a secret: the API key is named by {@code api_key_env} or
@@ -143,22 +145,6 @@ public record OpenAiSettings(URI baseUri, String model, Api api, Scoring scoring
             return d;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-        }
-    }
-
-    private static int positiveInt(Map<String, String> params, String key, int fallback) {
-        String v = params.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int i = Integer.parseInt(v.strip());
-            if (i <= 0) {
-                throw new NumberFormatException();
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
         }
     }
 }
