@@ -225,8 +225,9 @@ final class FixedLatencyServer implements AutoCloseable {
             SelectionKey key = c.channel.keyFor(selector);
             try {
                 c.out = appended(c.out, RESPONSE);
-                flush(c, key);
+                // Counted before the write, so a client that has its answer always finds it counted.
                 answered.incrementAndGet();
+                flush(c, key);
             } catch (IOException e) {
                 key.cancel();
                 closeQuietly(c.channel);
