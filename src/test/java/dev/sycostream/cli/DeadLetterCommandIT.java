@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.sycostream.testing.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,23 +46,6 @@ class DeadLetterCommandIT {
     @AfterAll
     static void stopCluster() {
         cluster.close();
-    }
-
-    /** Runs the command line in this JVM; {exit code, stdout, stderr}. */
-    static String[] run(String... args) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new String[]{Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
     }
 
     private static String[] cli(String... args) {

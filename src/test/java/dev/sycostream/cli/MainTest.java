@@ -2,28 +2,11 @@ package dev.sycostream.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-
+import static dev.sycostream.testing.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Command-line errors are one clear line and exit code 1, before anything is started. */
 class MainTest {
-    private static String[] run(String... args) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(e, true));
-            System.setOut(new PrintStream(o, true));
-            int code = Main.execute(args);
-            return new String[]{Integer.toString(code), o.toString(), e.toString()};
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
-    }
 
     @Test
     void aBadSimSpecFailsWithItsReason() {

@@ -4,29 +4,11 @@ import dev.sycostream.cli.Main;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-
+import static dev.sycostream.testing.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** export-training rejects bad arguments with one clear line and exit code 1, before connecting to anything. */
 class ExportTrainingCommandTest {
-    /** {exit code, stdout, stderr} of the sycostream command. */
-    static String[] run(String... args) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(e, true));
-            System.setOut(new PrintStream(o, true));
-            int code = Main.execute(args);
-            return new String[]{Integer.toString(code), o.toString(), e.toString()};
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
-    }
 
     // The broker address is unreachable: the commands must fail on their arguments before trying it.
     private static final String[] NOWHERE = {"--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1"};

@@ -3,6 +3,7 @@ package dev.sycostream.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sycostream.avro.TrainingExample;
+import dev.sycostream.testing.CliRunner;
 import dev.sycostream.testing.EmbeddedClusterSupport;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -129,7 +130,7 @@ class TrainingExportIT {
         String[] connection = {"--bootstrap-servers", (String) cluster.clientConfig().get("bootstrap.servers"),
                 "--schema-registry-url", (String) cluster.serdeConfig().get("schema.registry.url")};
 
-        String[] r = ExportTrainingCommandTest.run(concat(new String[]{"export-training", "--target", "base", "--out", out.toString(),
+        String[] r = CliRunner.run(concat(new String[]{"export-training", "--target", "base", "--out", out.toString(),
                 "--format", "openai-chat", "--mix-with", mix.toString(), "--ratio", "2:1"}, connection));
 
         assertThat(r[0]).as("stderr: %s", r[2]).isEqualTo("0");
@@ -141,7 +142,7 @@ class TrainingExportIT {
         assertThat(r[2]).contains("100% 5/5");
 
         Path none = dir.resolve("cli/nobody.jsonl");
-        r = ExportTrainingCommandTest.run(concat(new String[]{"export-training", "--target", "nobody", "--out", none.toString(),
+        r = CliRunner.run(concat(new String[]{"export-training", "--target", "nobody", "--out", none.toString(),
                 "--format", "prompt-completion"}, connection));
         assertThat(r[0]).isEqualTo("1");
         assertThat(r[2]).contains("error: target 'nobody' has no training examples in sycostream.training.synthetic");

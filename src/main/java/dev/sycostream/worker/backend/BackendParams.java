@@ -27,4 +27,25 @@ public final class BackendParams {
             throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
         }
     }
+
+    /**
+     * The finite number under {@code key}, or {@code fallback} when the key is absent.
+     *
+     * @throws IllegalArgumentException naming the key and the value when it is not a finite number
+     */
+    public static double number(Map<String, String> params, String key, double fallback) {
+        String v = params.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+        }
+    }
 }

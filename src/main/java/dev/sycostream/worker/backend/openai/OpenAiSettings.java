@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.sycostream.worker.backend.BackendParams.number;
 import static dev.sycostream.worker.backend.BackendParams.positiveInt;
 
 /**
@@ -130,21 +131,5 @@ public record OpenAiSettings(URI baseUri, String model, Api api, Scoring scoring
         }
         throw new IllegalArgumentException(key + " must be one of " + List.of(type.getEnumConstants()).stream()
                 .map(e -> e.name().toLowerCase()).toList() + ", got '" + v + "'");
-    }
-
-    private static double number(Map<String, String> params, String key, double fallback) {
-        String v = params.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            double d = Double.parseDouble(v.strip());
-            if (!Double.isFinite(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-        }
     }
 }
