@@ -1,0 +1,99 @@
+package dev.sycostream.history;
+
+import dev.sycostream.compare.CheckpointComparison;
+
+import dev.sycostream.compare.Verdict;
+
+import dev.sycostream.avro.Comparison;
+import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.topics.TopicSnapshot;
+import dev.sycostream.topics.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code sycostream compare} against a cluster: reads {@code sycostream.eval.scored} once (no group,
+ * read_committed, to its end offsets) for both targets, compares them ({@link CheckpointComparison}) and
+ * publishes the comparisons to {@code sycostream.metrics.comparisons} for dashboards.
+ */
+public final class Comparer {
+    private final Map<String, Object> clientConfig;
+    private final Topics topics;
+
+    public Comparer(Map<String, Object> clientConfig, Topics topics) {
+        this.clientConfig = clientConfig;
+        this.topics = topics;
+    }
+
+    /**
+     * @throws IllegalArgumentException if either target has no scored answers, or base equals candidate
+     */
+    public List<Comparison> compare(String base, String candidate, double alpha, Duration timeout) {
+        if (base.equals(candidate)) {
+            throw new IllegalArgumentException("--base and --candidate are both '" + base + "'; compare two different targets");
+        }
+        Verdict.checkAlpha(alpha);
+        Map<String, List<ScoredAnswer>> byTarget = new HashMap<>();
+        byTarget.put(base, new ArrayList<>());
+        byTarget.put(candidate, new ArrayList<>());
+        TopicSnapshot.read(clientConfig, topics.evalScored(), null, timeout, r -> {
+            ScoredAnswer a = r.value();
+            // probe answers (continuous probing) repeat items: the comparison pairs each item's evaluation answer
+            if (a != null && a.getProbeRound() == null) {
+                List<ScoredAnswer> list = byTarget.get(a.getTargetId());
+                if (list != null) {
+                    list.add(a);
+                }
+            }
+        });
+        for (String t : List.of(base, candidate)) {
+            if (byTarget.get(t).isEmpty()) {
+                throw new IllegalArgumentException("target '" + t + "' has no scored answers in " + Topics.EVAL_SCORED
+                        + " (is the name right? a target's id is NAME@CHECKPOINT when registered by `target add`)");
+            }
+        }
+        return CheckpointComparison.compare(base, byTarget.get(base), candidate, byTarget.get(candidate), alpha,
+                System.currentTimeMillis());
+    }
+
+    /** Writes the comparisons to {@code sycostream.metrics.comparisons}, key "base|candidate|task|metric". */
+    public void publish(List<Comparison> comparisons, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "sycostream-compare");
+        var serializer = topics.metricsComparisons().valueSerde().serializer();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (Comparison c : comparisons) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.METRICS_COMPARISONS, key(c),
+                        serializer.serialize(Topics.METRICS_COMPARISONS, c))));
+            }
+            for (var f : sent) {
+                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish comparisons to " + Topics.METRICS_COMPARISONS + ": "
+                    + (e.getCause() == null ? e : e.getCause()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing comparisons", e);
+        }
+    }
+
+    public static String key(Comparison c) {
+        return c.getBaseTarget() + "|" + c.getCandidateTarget() + "|" + c.getTask() + "|" + c.getMetric();
+    }
+}

@@ -1,8 +1,0 @@
-package dev.sycostream.scoring;
-
-import dev.sycostream.avro.ModelReply;
-import dev.sycostream.avro.ModelRequest;
-
-/** A request joined with its reply, the output of the request/reply table join. */
-record ScoredPair(ModelRequest request, ModelReply reply) {
-}

@@ -1,0 +1,37 @@
+package dev.sycostream.stages.fanout;
+
+/**
+ * How far one task has fanned its stored items out to one target: the target registration it serves, whether
+ * the scan is done, and the last item key sent (items are scanned in key order, in chunks).
+ * Stored as text "registeredAt|done|cursor" so the store needs no schema.
+ */
+record FanoutProgress(long registeredAtMs, boolean done, String cursor) {
+
+    static FanoutProgress started(long registeredAtMs) {
+        return new FanoutProgress(registeredAtMs, false, "");
+    }
+
+    /** Whether an item with this key has already been (or is about to be) sent to the target by the scan. */
+    boolean covers(String itemKey) {
+        return done || (!cursor.isEmpty() && itemKey.compareTo(cursor) <= 0);
+    }
+
+    FanoutProgress advancedTo(String key) {
+        return new FanoutProgress(registeredAtMs, false, key);
+    }
+
+    FanoutProgress finished() {
+        return new FanoutProgress(registeredAtMs, true, cursor);
+    }
+
+    String encode() {
+        return registeredAtMs + "|" + done + "|" + cursor;
+    }
+
+    static FanoutProgress decode(String s) {
+        int a = s.indexOf('|');
+        int b = s.indexOf('|', a + 1);
+        return new FanoutProgress(Long.parseLong(s.substring(0, a)), Boolean.parseBoolean(s.substring(a + 1, b)),
+                s.substring(b + 1));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sycostream.stages.fanout;
+
+import dev.sycostream.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import dev.sycostream.avro.DatasetItem;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+
+/**
+ * Stage 1: {@code sycostream.datasets.raw} × {@code sycostream.eval.targets} → {@code sycostream.model.requests}.
+ * Every stored item is rendered for every active target, in each variant; see {@link FanoutProcessor}.
+ */
+public final class RequestFanoutStage {
+    public static final String TARGETS_STORE = "prompts-targets-global-store";
+    public static final String ITEMS_STORE = "prompts-items-store";
+    public static final String PROGRESS_STORE = "prompts-fanout-progress-store";
+
+    /**
+     * @param scanInterval how often (wall clock) new targets are sent stored items
+     * @param chunkSize    how many items one scan may send, across targets, per interval and task
+     */
+    public record Settings(Duration scanInterval, int chunkSize) {
+        public static final Settings DEFAULT = new Settings(Duration.ofMillis(200), 5_000);
+    }
+
+    private RequestFanoutStage() {
+    }
+
+    /**
+     * @param items the stream of {@code sycostream.datasets.raw}, shared with the training stage (a topic can
+     *              have only one source in a topology)
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, DatasetItem> items, Settings settings) {
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TARGETS_STORE),
+                                Serdes.String(), topics.evalTargets().valueSerde())
+                        .withLoggingDisabled(), // a global store is restored from its source topic
+                topics.evalTargets().name(),
+                topics.evalTargets().consumed("prompts-targets"),
+                () -> new TargetsStoreUpdater(TARGETS_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
+                Serdes.String(), topics.datasetsRaw().valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
+                Serdes.String(), Serdes.String()));
+
+        items.process(() -> new FanoutProcessor(settings), Named.as("prompts-fanout"), ITEMS_STORE, PROGRESS_STORE)
+                .to(topics.modelRequests().name(), topics.modelRequests().produced("prompts-requests-sink"));
+    }
+
+}

@@ -1,0 +1,65 @@
+package dev.sycostream.stages.probing;
+
+import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.avro.ProbeRound;
+import dev.sycostream.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+
+/**
+ * Stage 8, continuous probing: {@code sycostream.datasets.raw} + the targets' probe budgets →
+ * probe requests on {@code sycostream.model.requests} and one {@code sycostream.probe.rounds} record per round;
+ * see {@link ProbeScheduler}. The items are repartitioned to one partition ({@value #ITEMS_REPARTITION}) so a
+ * single task holds the whole pool and enforces each target's budget alone.
+ */
+public final class ProbeStage {
+    public static final String ITEMS_REPARTITION = "probing-items";
+    public static final String POOL_STORE = "probing-pool-store";
+    public static final String ITEM_TASKS_STORE = "probing-item-tasks-store";
+    public static final String LEDGER_STORE = "probing-ledger-store";
+    public static final String CURSOR_STORE = "probing-cursor-store";
+
+    /** @param tick how often (wall clock) the schedule checks whether a target's next round is due */
+    public record Settings(Duration tick) {
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1));
+    }
+
+    private ProbeStage() {
+    }
+
+    /** The scored answers of the evaluation of stored items, without probe answers. */
+    public static KStream<String, dev.sycostream.avro.ScoredAnswer> evaluationOnly(KStream<String, dev.sycostream.avro.ScoredAnswer> scored) {
+        return scored.filter((k, a) -> a == null || a.getProbeRound() == null, Named.as("evaluation-answers-only"));
+    }
+
+    /** @param items the stream of {@code sycostream.datasets.raw}, shared with the other stages */
+    public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, DatasetItem> items, Settings settings) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL_STORE),
+                Serdes.String(), topics.datasetsRaw().valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_TASKS_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURSOR_STORE),
+                Serdes.String(), Serdes.String()));
+        KStream<String, SpecificRecord> out = items
+                .repartition(Repartitioned.<String, DatasetItem>as(ITEMS_REPARTITION).withNumberOfPartitions(1)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.datasetsRaw().valueSerde()))
+                .process(() -> new ProbeScheduler(settings), Named.as("probing-scheduler"),
+                        POOL_STORE, ITEM_TASKS_STORE, LEDGER_STORE, CURSOR_STORE);
+        out.filter((k, v) -> v instanceof ModelRequest, Named.as("probing-requests"))
+                .mapValues(v -> (ModelRequest) v, Named.as("probing-as-requests"))
+                .to(topics.modelRequests().name(), topics.modelRequests().produced("probing-requests-sink"));
+        out.filter((k, v) -> v instanceof ProbeRound, Named.as("probing-rounds"))
+                .mapValues(v -> (ProbeRound) v, Named.as("probing-as-rounds"))
+                .to(topics.probeRounds().name(), topics.probeRounds().produced("probing-rounds-sink"));
+    }
+}

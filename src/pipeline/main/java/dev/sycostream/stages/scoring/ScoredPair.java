@@ -1,0 +1,8 @@
+package dev.sycostream.stages.scoring;
+
+import dev.sycostream.avro.ModelReply;
+import dev.sycostream.avro.ModelRequest;
+
+/** A request joined with its reply, the output of the request/reply table join. */
+record ScoredPair(ModelRequest request, ModelReply reply) {
+}

@@ -1,0 +1,87 @@
+package dev.sycostream.web;
+
+import dev.sycostream.stages.views.DashboardStores;
+
+import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.MetricResult;
+import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.stages.fanout.RequestFanoutStage;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@link DashboardData} by interactive queries over this instance's stores: {@value DashboardStores#RESULTS_STORE}
+ * (a table of {@code sycostream.metrics.results}), the global targets store and the fan-out's items store.
+ *
+ * <p>The targets store is global (complete on every instance). The results and items stores are partitioned: with
+ * several pipeline instances each serves the partitions it owns; there is no forwarding between instances, so run
+ * the dashboard against a single instance (as {@code demo} does) or read {@code /api/metrics} from each.
+ */
+public final class StreamsDashboardData implements DashboardData {
+    private static final long EXPECTED_CACHE_MS = 2_000;
+
+    private final Supplier<KafkaStreams> streams;
+    private volatile Optional<ExpectedCounts> expectedCache = Optional.empty();
+    private volatile long expectedAt;
+
+    /** @param streams the current client (the pipeline may replace it on restart) */
+    public StreamsDashboardData(Supplier<KafkaStreams> streams) {
+        this.streams = streams;
+    }
+
+    @Override
+    public List<EvalTarget> targets() {
+        return values(RequestFanoutStage.TARGETS_STORE);
+    }
+
+    @Override
+    public List<MetricResult> results() {
+        return values(DashboardStores.RESULTS_STORE);
+    }
+
+    @Override
+    public Optional<ExpectedCounts> expected() {
+        long now = System.currentTimeMillis();
+        if (now - expectedAt > EXPECTED_CACHE_MS) {
+            List<DatasetItem> items = values(RequestFanoutStage.ITEMS_STORE);
+            expectedCache = items.isEmpty() ? Optional.empty() : Optional.of(ExpectedCounts.of(items));
+            expectedAt = now;
+        }
+        return expectedCache;
+    }
+
+    private <V> List<V> values(String storeName) {
+        KafkaStreams client = streams.get();
+        if (client == null) {
+            throw new DashboardData.NotReadyException("the pipeline has not started yet", null);
+        }
+        List<V> out = new ArrayList<>();
+        try {
+            ReadOnlyKeyValueStore<String, V> store = client.store(
+                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
+            try (KeyValueIterator<String, V> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, V> kv = it.next();
+                    if (kv.value != null) {
+                        out.add(kv.value);
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new DashboardData.NotReadyException("store " + storeName + " cannot be queried while the pipeline is "
+                    + client.state() + "; retry shortly (" + e.getMessage() + ")", e);
+        }
+        return out;
+    }
+}
