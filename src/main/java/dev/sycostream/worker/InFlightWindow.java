@@ -1,5 +1,6 @@
 package dev.sycostream.worker;
 
+import dev.sycostream.worker.backend.Completion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,7 +146,9 @@ final class InFlightWindow {
             return;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        BackendException failure = cause instanceof BackendException b ? b
+        // Backends fail with the base type; the worker keeps its own name for it (as dead letters always said).
+        BackendException failure = cause instanceof dev.sycostream.worker.backend.BackendException b
+                ? BackendException.from(b)
                 : new BackendException("backend '" + call.request.getBackend() + "' failed: " + cause, false, cause);
         call.error = failure;
         if (failure.isTransient() && call.attempts < settings.maxAttempts() && running.get()) {

@@ -1,6 +1,7 @@
 package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.worker.backend.Completion;
 import dev.sycostream.worker.PartitionProgress.Slot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
