@@ -2,7 +2,7 @@ package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.errors.DeadLetters;
-import dev.sycostream.registry.SchemaRegistryException;
+import dev.sycostream.registry.RegistryFailure;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.worker.PartitionProgress.Outcome;
 import dev.sycostream.worker.PartitionProgress.Slot;
@@ -250,9 +250,9 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         try {
             request = requestDeserializer.deserialize(record.topic(), record.value());
         } catch (KafkaException e) {
-            if (isInfrastructureFailure(e)) {
-                // The registry is down or refusing us: not the record's fault. Start over from the committed
-                // offsets later, rather than dead-lettering every good request during an outage.
+            if (RegistryFailure.mustNotDeadLetter(e)) {
+                // The registry is down, failing or refusing us: not the record's fault (see RegistryFailure). Start
+                // over from the committed offsets later, rather than dead-lettering every good request.
                 log.warn("worker {}: cannot deserialize requests ({}); retrying from the committed offsets", workerId,
                         DeadLetters.reasonOf(e));
                 rewindRequested = true;
@@ -303,16 +303,6 @@ public final class ModelWorker implements Runnable, AutoCloseable {
      */
     static String capped(String text) {
         return ReplyFactory.capped(text);
-    }
-
-    /** A registry that cannot be reached or answers with a server/auth error: retry later, don't blame the record. */
-    private static boolean isInfrastructureFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryException r) {
-                return r.isUnreachable() || r.httpStatus() >= 500 || r.httpStatus() == 401 || r.httpStatus() == 403;
-            }
-        }
-        return false;
     }
 
     /** Records fully handled (replied or dead-lettered) in committed transactions. */
