@@ -8,9 +8,10 @@ import java.util.Optional;
  * the Kafka Streams exception handlers share, so that a registry outage is handled the same way everywhere.
  *
  * <p>The rule: a registry failure is a property of the registry (or of our deployment), never of the record, with one
- * exception. A record whose bytes name a schema id the registry answers "not found" for points nowhere: that is the
- * record's own fault (a corrupt or foreign record), it would fail identically on every retry, and it is
- * dead-lettered ({@link #blamesRecord()}). Everything else (unreachable, 5xx, refused credentials, a conflict, even
+ * exception. A record whose bytes name a schema id the registry positively answers "no such schema" for (Confluent's
+ * error code 40403) points nowhere: that is the record's own fault (a corrupt or foreign record), it would fail
+ * identically on every retry, and it is dead-lettered ({@link #blamesRecord()}). A bare 404 without that code (a
+ * proxy, a wrong URL path) says nothing about the record. Everything else (unreachable, 5xx, refused credentials, a conflict, even
  * a genuine incompatibility) would fail every good record alike, so dead-lettering would drain a whole topic into
  * the dead-letter queue during an outage or after a bad deployment: the worker rewinds and tries again later, and
  * the Streams handlers fail the task, so the records are read again from the committed offsets once it is fixed.
@@ -65,12 +66,12 @@ public record RegistryFailure(Kind kind, SchemaRegistryException cause) {
     }
 
     /**
-     * True only for "no such schema" (a 404 other than an unknown subject or version): the record names a schema
-     * id the registry does not have. An unknown subject or version is about our configuration, not the record.
+     * True only for "no such schema" (404 with error code 40403): the record names a schema id the registry does not
+     * have. An unknown subject or version is about our configuration, and a 404 without the code may be a proxy or
+     * a wrong URL: neither is the record's fault.
      */
     public boolean blamesRecord() {
-        return kind == Kind.NOT_FOUND && cause.errorCode() != SchemaRegistryException.SUBJECT_NOT_FOUND
-                && cause.errorCode() != SchemaRegistryException.VERSION_NOT_FOUND;
+        return kind == Kind.NOT_FOUND && cause.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND;
     }
 
     /** Whether trying the same call again may succeed without anyone fixing anything. */

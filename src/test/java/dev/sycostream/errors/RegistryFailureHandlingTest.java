@@ -68,6 +68,7 @@ class RegistryFailureHandlingTest {
             "409 | 409   | An artifact with ID 's-value' in group 'null' already exists.  | false",
             "400 | 400   | bad request                                                     | false",
             "404 | 40401 | subject not found                                               | false",
+            "404 | 404   | HTTP 404 Not Found (a proxy)                                    | false",
             "404 | 40403 | schema id 1 not found                                           | true",
     })
     void onlyAnUnknownSchemaIdIsDeadLettered(int status, int errorCode, String message, boolean deadLettered) {

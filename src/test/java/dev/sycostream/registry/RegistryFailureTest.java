@@ -2,9 +2,9 @@ package dev.sycostream.registry;
 
 import dev.sycostream.registry.RegistryFailure.Kind;
 import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ class RegistryFailureTest {
             "401, 401, AUTH, false",
             "403, 403, AUTH, false",
             "404, 40403, NOT_FOUND, true",
-            "404, 404, NOT_FOUND, true",
+            "404, 404, NOT_FOUND, false",
             "404, 40401, NOT_FOUND, false",
             "404, 40402, NOT_FOUND, false",
             "422, 42201, OTHER, false",
