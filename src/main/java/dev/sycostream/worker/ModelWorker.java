@@ -1,14 +1,9 @@
 package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
-import dev.sycostream.errors.DeadLetters;
-import dev.sycostream.registry.RegistryFailure;
 import dev.sycostream.topics.Topics;
-import dev.sycostream.worker.PartitionProgress.Outcome;
-import dev.sycostream.worker.PartitionProgress.Slot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -60,10 +55,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Scale out by running several workers with distinct ids in the group {@value #GROUP_ID}; each partition of
  * the requests topic is answered by one of them.
  *
- * <p>The parts: {@link WorkerClients} (clients and pools), {@link InFlightWindow} (the window, the backlog and
- * retries), {@link ReplyFactory} (replies and dead letters), {@link TransactionalCommitter} (the transactions),
- * {@link Backpressure} (pausing the consumer) and {@link RebalanceAndRewind} (rewinds and rebalances). This class
- * owns the poll loop and the lifecycle.
+ * <p>The parts: {@link WorkerClients} (clients and pools), {@link RequestIntake} (what a record read becomes),
+ * {@link InFlightWindow} (the window, the backlog and retries), {@link ReplyFactory} (replies and dead letters),
+ * {@link TransactionalCommitter} (the transactions), {@link Backpressure} (pausing the consumer) and
+ * {@link RebalanceAndRewind} (rewinds and rebalances). This class owns the poll loop and the lifecycle.
  */
 public final class ModelWorker implements Runnable, AutoCloseable {
     public static final String GROUP_ID = "sycostream-worker";
@@ -80,7 +75,7 @@ public final class ModelWorker implements Runnable, AutoCloseable {
     private final String workerId;
     private final WorkerSettings settings;
     private final WorkerClients clients;
-    private final Deserializer<ModelRequest> requestDeserializer;
+    private final RequestIntake intake;
     private final ReplyFactory replies;
     private final InFlightWindow window;
     private final UncommittedWork work;
@@ -115,12 +110,13 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         }
         this.workerId = workerId;
         this.settings = settings;
-        this.requestDeserializer = topics.modelRequests().valueSerde().deserializer();
+        Deserializer<ModelRequest> requestDeserializer = topics.modelRequests().valueSerde().deserializer();
         this.clients = new WorkerClients(clientConfig, workerId, settings);
         this.replies = new ReplyFactory(workerId);
         this.window = new InFlightWindow(backends, settings, clients.blockingPool, clients.retryTimer, running,
                 counters.modelCalls);
         this.work = new UncommittedWork(window);
+        this.intake = new RequestIntake(workerId, requestDeserializer, work, window, replies, clients.replyIndex);
         this.committer = new TransactionalCommitter(clients, topics, work, counters);
         this.backpressure = new Backpressure(clients.consumer, settings.maxInFlight());
         this.rebalanceAndRewind = new RebalanceAndRewind(workerId, clients.consumer, work, backpressure,
@@ -176,7 +172,9 @@ public final class ModelWorker implements Runnable, AutoCloseable {
                     records = clients.consumer.poll(window.inFlight() > 0 || work.tracked() > 0 ? BUSY_POLL : IDLE_POLL);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    accept(record);
+                    if (!intake.accept(record)) {
+                        rewindRequested = true;
+                    }
                 }
                 if (rewindRequested) {
                     rewindRequested = false;
@@ -240,38 +238,6 @@ public final class ModelWorker implements Runnable, AutoCloseable {
             log.warn("worker {}: final commit on stop failed, the next worker answers those requests: {}", workerId,
                     e.toString());
         }
-    }
-
-    /** Tracks a record just read and decides what it becomes: a model call, a dead letter or a skip. */
-    private void accept(ConsumerRecord<byte[], byte[]> record) {
-        PartitionProgress owner = work.partitionOf(record);
-        Slot slot = work.track(owner, record);
-        ModelRequest request;
-        try {
-            request = requestDeserializer.deserialize(record.topic(), record.value());
-        } catch (KafkaException e) {
-            if (RegistryFailure.mustNotDeadLetter(e)) {
-                // The registry is down, failing or refusing us: not the record's fault (see RegistryFailure). Start
-                // over from the committed offsets later, rather than dead-lettering every good request.
-                log.warn("worker {}: cannot deserialize requests ({}); retrying from the committed offsets", workerId,
-                        DeadLetters.reasonOf(e));
-                rewindRequested = true;
-                return;
-            }
-            slot.finish(Outcome.DEAD_LETTERED, record.key(), null,
-                    replies.deadLetter(record, "cannot deserialize a ModelRequest: " + DeadLetters.reasonOf(e), e));
-            return;
-        }
-        if (request == null) {
-            slot.finish(Outcome.DEAD_LETTERED, record.key(), null,
-                    replies.deadLetter(record, "empty value: a model request was expected", null));
-            return;
-        }
-        if (clients.replyIndex != null && clients.replyIndex.contains(request.getRequestId())) {
-            slot.finish(Outcome.SKIPPED, record.key(), null, null);
-            return;
-        }
-        window.enqueue(new ModelCall(owner, slot, record, request));
     }
 
     private void drainFinished() {
