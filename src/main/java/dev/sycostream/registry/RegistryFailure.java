@@ -102,11 +102,12 @@ public record RegistryFailure(Kind kind, SchemaRegistryException cause) {
      */
     static boolean isIncompatibility(int errorCode, String message) {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
-        if (m.contains("incompatib")) {
-            return true;
-        }
+        // "already exists" first: the message may name the subject, and a subject may be called "incompatible-...".
         if (m.contains("already exist")) {
             return false;
+        }
+        if (m.contains("incompatib")) {
+            return true;
         }
         return errorCode == SchemaRegistryException.INCOMPATIBLE_SCHEMA || errorCode <= 0;
     }

@@ -63,6 +63,7 @@ class RegistryFailureTest {
             // Apicurio's ccompat API after two concurrent first registrations of a subject
             "409   | An artifact with ID 's-value' in group 'null' already exists.           | CONFLICT",
             "409   | The group default already exists                                         | CONFLICT",
+            "409   | An artifact with ID 'incompatible-value' in group 'null' already exists. | CONFLICT",
             // another conflict code, not Confluent's "incompatible"
             "40901 | concurrent modification of subject s-value                               | CONFLICT",
     })
@@ -71,7 +72,7 @@ class RegistryFailureTest {
         assertThat(f.kind()).isEqualTo(kind);
         assertThat(f.blamesRecord()).isFalse();
         if (kind == Kind.CONFLICT) {
-            assertThat(f.cause().getMessage()).doesNotContain("incompatible").contains("409 (conflict");
+            assertThat(f.cause().getMessage()).doesNotContain("is incompatible").contains("409 (conflict");
             assertThat(f.isTransient()).isTrue();
         } else {
             assertThat(f.cause().getMessage()).startsWith("schema for subject s-value is incompatible");
