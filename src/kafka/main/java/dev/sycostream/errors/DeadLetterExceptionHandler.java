@@ -3,7 +3,7 @@ package dev.sycostream.errors;
 import dev.sycostream.deadletter.DeadLetters;
 
 import dev.sycostream.avro.DeadLetter;
-import dev.sycostream.registry.SchemaRegistryException;
+import dev.sycostream.registry.RegistryFailure;
 import dev.sycostream.serde.AvroSerdes;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +24,9 @@ import java.util.Map;
  * (reason, stage, source offset, original bytes) to {@code sycostream.deadletter} and lets the task go on.
  * The dead letter is produced by Streams itself, inside the same transaction as the offset commit under
  * exactly-once, so a record is either processed or dead-lettered, never lost.
+ *
+ * <p>A schema registry failure is not the record's fault (see {@link RegistryFailure}): for those the task fails
+ * instead, so nothing good is dead-lettered during an outage; only a schema id the registry does not know is poison.
  */
 public final class DeadLetterExceptionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
@@ -39,12 +42,13 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                                 ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
-        if (registryUnreachable(exception)) {
-            // The record is not poison: the registry that would decode it is down (past the client's retries).
-            // Dead-lettering it would drop a good answer from the counts, so the task fails instead and the record
-            // is read again from the committed offset once the pipeline is restarted.
-            log.error("schema registry unreachable while reading {}; failing instead of dead-lettering a good record: {}",
-                    DeadLetters.kafkaSource(context.topic(), context.partition(), context.offset()),
+        if (RegistryFailure.mustNotDeadLetter(exception)) {
+            // The record is not poison: the registry that would decode it is down, failing or refusing us (past the
+            // client's retries). Dead-lettering it would drop a good answer from the counts (and every other record
+            // with it), so the task fails instead and the record is read again from the committed offset once the
+            // pipeline is restarted. Only an unknown schema id is the record's fault (RegistryFailure#blamesRecord).
+            log.error("schema registry failure ({}) while reading {}; failing instead of dead-lettering a good record: {}",
+                    kindOf(exception), DeadLetters.kafkaSource(context.topic(), context.partition(), context.offset()),
                     DeadLetters.reasonOf(exception));
             return DeserializationExceptionHandler.Response.fail();
         }
@@ -56,20 +60,24 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
+        if (RegistryFailure.mustNotDeadLetter(exception)) {
+            // A processor that needed the registry (a serde inside it) failed because of the registry, not the
+            // record: the same rule as for deserialization. This includes a genuine incompatibility, which is our
+            // deployment's schema clashing with the subject and would fail every record alike.
+            log.error("schema registry failure ({}) in processor {} at {}; failing instead of dead-lettering: {}",
+                    kindOf(exception), context.processorNodeId(),
+                    DeadLetters.kafkaSource(context.topic(), context.partition(), context.offset()),
+                    DeadLetters.reasonOf(exception));
+            return ProcessingExceptionHandler.Response.fail();
+        }
         String reason = "processor " + context.processorNodeId() + " failed: " + DeadLetters.reasonOf(exception);
         return ProcessingExceptionHandler.Response.resume(
                 deadLetter("streams-processing", context, context.sourceRawKey(), context.sourceRawValue(),
                         reason, exception));
     }
 
-    /** Whether the error is the registry not answering at all, as opposed to bytes that cannot be decoded. */
-    static boolean registryUnreachable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryException e && e.isUnreachable()) {
-                return true;
-            }
-        }
-        return false;
+    private static String kindOf(Throwable error) {
+        return RegistryFailure.in(error).map(f -> f.kind().name()).orElse("none");
     }
 
     private List<ProducerRecord<byte[], byte[]>> deadLetter(String stage, ErrorHandlerContext context, byte[] key,

@@ -36,6 +36,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger log = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Registrations tried when the registry answers a conflict (a 409 that is no incompatibility). */
+    static final int CONFLICT_ATTEMPTS = 3;
 
     private final SchemaRegistryClientConfig config;
     private final HttpClient http;
@@ -68,13 +70,49 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), subject, null);
-        int id = answer.path("id").asInt(-1);
-        if (id < 0) {
-            throw malformed("POST /subjects/" + subject + "/versions", answer);
+        for (int attempt = 1; ; attempt++) {
+            JsonNode answer;
+            try {
+                answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), subject, null);
+            } catch (SchemaRegistryException e) {
+                if (RegistryFailure.of(e).kind() != RegistryFailure.Kind.CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                // A 409 that is no incompatibility: another writer registered the subject's first schema at the same
+                // moment (Apicurio: "An artifact with ID ... already exists"). Its id is ours too, once it settles.
+                log.debug("{}; looking up the existing id (attempt {})", e.getMessage(), attempt);
+                Integer existing = existingId(subject, schema, attempt);
+                if (existing != null) {
+                    return existing;
+                }
+                continue;
+            }
+            int id = answer.path("id").asInt(-1);
+            if (id < 0) {
+                throw malformed("POST /subjects/" + subject + "/versions", answer);
+            }
+            remember(subject, schema, id);
+            return id;
         }
-        remember(subject, schema, id);
-        return id;
+    }
+
+    /** After a conflicting registration: the id the schema got, or null if it is not (yet) registered. */
+    private Integer existingId(String subject, Schema schema, int attempt) {
+        try {
+            Thread.sleep(50L * attempt); // let the registration that won become visible
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while registering a schema for subject " + subject
+                    + " at " + urls(), SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE, e);
+        }
+        try {
+            return lookupId(subject, schema);
+        } catch (SchemaRegistryException notYet) {
+            if (RegistryFailure.of(notYet).kind() == RegistryFailure.Kind.NOT_FOUND) {
+                return null; // registered again on the next attempt
+            }
+            throw notYet;
+        }
     }
 
     @Override

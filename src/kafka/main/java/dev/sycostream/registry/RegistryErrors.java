@@ -22,8 +22,13 @@ final class RegistryErrors {
      */
     static SchemaRegistryException fromAnswer(String where, String subject, Integer schemaId,
                                               int status, int errorCode, String registryMessage) {
+        boolean incompatible = status == 409 && RegistryFailure.isIncompatibility(errorCode, registryMessage);
         String message = switch (status) {
-            case 409 -> "schema for subject " + subject + " is incompatible with an earlier schema: " + registryMessage;
+            // Not every 409 is a verdict on the schema: a registration that raced another one is a conflict.
+            case 409 -> incompatible
+                    ? "schema for subject " + subject + " is incompatible with an earlier schema: " + registryMessage
+                    : "schema registry at " + where + " answered 409 (conflict, error_code " + errorCode + ")"
+                      + forSubject(subject) + ": " + registryMessage;
             case 401, 403 -> "schema registry at " + where + " refused credentials (" + status + "): check "
                     + SchemaRegistryClientConfig.BASIC_AUTH_CREDENTIALS_SOURCE + " and "
                     + SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO + " (or user-info in the URL)";
@@ -36,7 +41,7 @@ final class RegistryErrors {
             default -> "schema registry at " + where + " failed" + forSubject(subject)
                     + " (HTTP " + status + ", error_code " + errorCode + "): " + registryMessage;
         };
-        int code = status == 409 && errorCode <= 0 ? INCOMPATIBLE_SCHEMA : errorCode;
+        int code = incompatible && errorCode <= 0 ? INCOMPATIBLE_SCHEMA : errorCode;
         return new SchemaRegistryException(message, status, code);
     }
 

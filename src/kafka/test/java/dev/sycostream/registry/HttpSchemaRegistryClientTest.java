@@ -108,6 +108,50 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void aConflictingFirstRegistrationIsRetriedByLookingUpTheExistingId() {
+        // Apicurio answers 409 to the loser of two concurrent first registrations of a subject.
+        answers.put("/subjects/race-value/versions", new Object[] {409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 'race-value' in group 'null' already exists.\"}"});
+        answers.put("/subjects/race-value", new Object[] {200, "{\"subject\":\"race-value\",\"version\":1,\"id\":11}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThat(client.register("race-value", SCHEMA)).isEqualTo(11);
+        assertThat(client.register("race-value", SCHEMA)).isEqualTo(11); // cached
+        assertThat(seen).extracting(Seen::rawPath).containsExactly("/subjects/race-value/versions", "/subjects/race-value");
+    }
+
+    @Test
+    void aConflictThatDoesNotSettleIsReportedAsAConflictNotAsIncompatible() {
+        answers.put("/subjects/race-value/versions", new Object[] {409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 'race-value' in group 'null' already exists.\"}"});
+        answers.put("/subjects/race-value", new Object[] {404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThatThrownBy(() -> client.register("race-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(409);
+                    assertThat(RegistryFailure.of(e).kind()).isEqualTo(RegistryFailure.Kind.CONFLICT);
+                })
+                .hasMessageNotContaining("incompatible")
+                .hasMessageContaining("already exists");
+        assertThat(seen.stream().filter(s -> s.rawPath().equals("/subjects/race-value/versions")))
+                .hasSize(HttpSchemaRegistryClient.CONFLICT_ATTEMPTS);
+    }
+
+    @Test
+    void aGenuineIncompatibilityIsNotRetried() {
+        answers.put("/subjects/c-value/versions", new Object[] {409, "{\"error_code\":409,\"message\":"
+                + "\"Schema being registered is incompatible with an earlier schema for subject c-value\"}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThatThrownBy(() -> client.register("c-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                        e -> assertThat(RegistryFailure.of(e).kind()).isEqualTo(RegistryFailure.Kind.INCOMPATIBLE))
+                .hasMessageStartingWith("schema for subject c-value is incompatible with an earlier schema: ");
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
     void translatesErrorAnswersIntoClearExceptions() {
         answers.put("/subjects/c-value/versions", new Object[] {409,
                 "{\"error_code\":409,\"message\":\"reader field 'x' has no default value\"}"});

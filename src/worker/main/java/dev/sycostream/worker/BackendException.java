@@ -1,60 +1,42 @@
 package dev.sycostream.worker;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
- * A backend could not answer a request. Checked, so that every caller decides what a failed completion
- * means: the worker turns it into a {@code ModelReply} with {@code error} set (and a dead letter) instead of
- * losing the request.
- *
- * <p>{@link #isTransient()} separates "try again" (timeouts, overload, connection resets) from failures that
- * would repeat identically (unknown backend, invalid params, a request the backend cannot handle), which are
- * not retried. HTTP backends also say which status the server answered and how long it asked us to wait
- * ({@code Retry-After}), so the worker's backoff can honour it.
+ * The worker's name for {@link dev.sycostream.worker.backend.BackendException}, kept so code written against
+ * {@code dev.sycostream.worker.BackendException} still compiles. The type moved to {@code worker.backend} so that
+ * the backends need nothing from this package; catch and inspect the base type, which is what backends throw.
  */
-public class BackendException extends Exception {
-    private final boolean transientFailure;
-    private final Integer httpStatus;
-    private final Duration retryAfter;
-
+public class BackendException extends dev.sycostream.worker.backend.BackendException {
     /** A permanent failure: retrying would give the same result. */
     public BackendException(String message) {
-        this(message, false, null);
+        super(message);
     }
 
     public BackendException(String message, boolean transientFailure) {
-        this(message, transientFailure, null);
+        super(message, transientFailure);
     }
 
     public BackendException(String message, boolean transientFailure, Throwable cause) {
-        this(message, transientFailure, null, null, cause);
+        super(message, transientFailure, cause);
+    }
+
+    public BackendException(String message, boolean transientFailure, Integer httpStatus, Duration retryAfter,
+                            Throwable cause) {
+        super(message, transientFailure, httpStatus, retryAfter, cause);
     }
 
     /**
-     * @param httpStatus the server's status, or null when no HTTP answer arrived
-     * @param retryAfter how long the server asked to wait before retrying (its {@code Retry-After}), or null
+     * {@code e} under this name: itself if it already is one, else a copy with the same message, transience, HTTP
+     * status, {@code Retry-After}, cause and stack trace (so dead letters name the same error class as before).
      */
-    public BackendException(String message, boolean transientFailure, Integer httpStatus, Duration retryAfter,
-                            Throwable cause) {
-        super(message, cause);
-        this.transientFailure = transientFailure;
-        this.httpStatus = httpStatus;
-        this.retryAfter = retryAfter;
-    }
-
-    /** Whether the same request may succeed when tried again. */
-    public boolean isTransient() {
-        return transientFailure;
-    }
-
-    /** The HTTP status the model server answered, when there was one. */
-    public Optional<Integer> httpStatus() {
-        return Optional.ofNullable(httpStatus);
-    }
-
-    /** The wait the server asked for before the next attempt, when it said. */
-    public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
+    public static BackendException from(dev.sycostream.worker.backend.BackendException e) {
+        if (e instanceof BackendException same) {
+            return same;
+        }
+        BackendException copy = new BackendException(e.getMessage(), e.isTransient(), e.httpStatus().orElse(null),
+                e.retryAfter().orElse(null), e.getCause());
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
     }
 }

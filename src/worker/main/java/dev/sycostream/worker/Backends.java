@@ -1,16 +1,15 @@
 package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.worker.backend.BackendProvider;
 import dev.sycostream.worker.backend.SimulatedModel;
-import dev.sycostream.worker.backend.local.LocalBackend;
-import dev.sycostream.worker.backend.openai.ModelHttpClient;
-import dev.sycostream.worker.backend.openai.OpenAiBackend;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Backends are built once per distinct (name, params) and cached: a request stream carries the same few
  * targets over and over, and building a client per request would be wasteful for real backends.
+ *
+ * <p>The built-in backends are found with {@link ServiceLoader} ({@link BackendProvider}s listed in
+ * {@code META-INF/services}), so this package imports none of theirs.
  */
 public final class Backends {
     /** The name of the {@link SimulatedModel} test fixture backend. */
@@ -28,7 +30,8 @@ public final class Backends {
     /** Builds a backend from the params of a request. */
     @FunctionalInterface
     public interface Factory {
-        ModelBackend create(Map<String, String> params) throws BackendException;
+        dev.sycostream.worker.backend.ModelBackend create(Map<String, String> params)
+                throws dev.sycostream.worker.backend.BackendException;
     }
 
     private record Key(String backend, Map<String, String> params) {
@@ -37,20 +40,29 @@ public final class Backends {
     private final Map<String, Factory> factories = new LinkedHashMap<>();
     private final Map<Key, ModelBackend> cache = new ConcurrentHashMap<>();
 
-    /** The name of the OpenAI-compatible HTTP backend ({@link OpenAiBackend}). */
-    public static final String OPENAI = OpenAiBackend.NAME;
+    /** The name of the OpenAI-compatible HTTP backend ({@code worker.backend.openai.OpenAiBackend}). */
+    public static final String OPENAI = "openai";
 
-    /** The name of the in-process GGUF backend ({@link LocalBackend}, llama.cpp through JNI). */
-    public static final String LOCAL = LocalBackend.NAME;
+    /** The name of the in-process GGUF backend ({@code worker.backend.local.LocalBackend}, llama.cpp through JNI). */
+    public static final String LOCAL = "local";
 
-    /** Created on first use: a worker answering only simulated targets needs no HTTP client. */
-    private volatile ModelHttpClient httpClient;
-
-    /** The built-in backends: {@value #SIMULATED}, {@value #OPENAI} and {@value #LOCAL}. */
+    /**
+     * The built-in backends: {@value #SIMULATED}, then {@value #OPENAI}, {@value #LOCAL} and any other
+     * {@link BackendProvider} on the class path, in the order the service files list them. Each instance loads
+     * its own providers (and so, e.g., its own HTTP client for {@value #OPENAI}, started on first use).
+     */
     public Backends() {
         factories.put(SIMULATED, Backends::simulated);
-        factories.put(OPENAI, this::openai);
-        factories.put(LOCAL, Backends::local);
+        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            factories.putIfAbsent(provider.name(), params -> {
+                try {
+                    return provider.create(params);
+                } catch (IllegalArgumentException e) {
+                    throw new BackendException("invalid params for backend '" + provider.name() + "': "
+                            + e.getMessage(), false, e);
+                }
+            });
+        }
     }
 
     /**
@@ -102,7 +114,12 @@ public final class Backends {
         if (factory == null) {
             throw new BackendException("unknown backend '" + name + "'; known: " + knownNames);
         }
-        ModelBackend built = factory.create(key.params());
+        ModelBackend built;
+        try {
+            built = ModelBackend.of(factory.create(key.params()));
+        } catch (dev.sycostream.worker.backend.BackendException e) {
+            throw BackendException.from(e);
+        }
         ModelBackend raced = cache.putIfAbsent(key, built);
         return raced != null ? raced : built;
     }
@@ -110,36 +127,6 @@ public final class Backends {
     /** How many distinct (backend, params) instances have been built; for tests and metrics. */
     public int cachedCount() {
         return cache.size();
-    }
-
-    private ModelBackend openai(Map<String, String> params) throws BackendException {
-        try {
-            return OpenAiBackend.fromParams(params, httpClient());
-        } catch (IllegalArgumentException e) {
-            throw new BackendException("invalid params for backend '" + OPENAI + "': " + e.getMessage(), false, e);
-        }
-    }
-
-    /** Loads the checkpoint (native code) only when a request for a local target arrives. */
-    private static ModelBackend local(Map<String, String> params) throws BackendException {
-        try {
-            return LocalBackend.fromParams(params);
-        } catch (IllegalArgumentException e) {
-            throw new BackendException("invalid params for backend '" + LOCAL + "': " + e.getMessage(), false, e);
-        }
-    }
-
-    private ModelHttpClient httpClient() {
-        ModelHttpClient c = httpClient;
-        if (c == null) {
-            synchronized (this) {
-                if (httpClient == null) {
-                    httpClient = ModelHttpClient.start();
-                }
-                c = httpClient;
-            }
-        }
-        return c;
     }
 
     private static ModelBackend simulated(Map<String, String> params) throws BackendException {

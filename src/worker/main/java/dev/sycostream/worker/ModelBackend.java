@@ -1,41 +1,47 @@
 package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.worker.backend.Completion;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Something that answers a rendered prompt: the simulated fixture, or a client of a real model server.
- *
- * <p>Simple backends implement the blocking {@link #complete}; the worker then runs them on its own pool, so
- * they may be called from several threads at once and must be thread-safe. Network backends override
- * {@link #submit} to answer asynchronously, so that one worker thread keeps many requests in flight.
+ * The worker's name for {@link dev.sycostream.worker.backend.ModelBackend} (what {@link Backends} hands out), kept
+ * so code written against {@code dev.sycostream.worker.ModelBackend} still compiles; the type itself moved to
+ * {@code worker.backend} so that the backends need nothing from this package.
  */
 @FunctionalInterface
-public interface ModelBackend {
+public interface ModelBackend extends dev.sycostream.worker.backend.ModelBackend {
 
-    /**
-     * The model's completion of {@code request.getPrompt()}, e.g. {@code " (B) Disagree"}.
-     *
-     * @throws BackendException when no reply can be produced; {@link BackendException#isTransient()} tells the
-     *                          worker whether trying again may help
-     */
+    /** As {@link dev.sycostream.worker.backend.ModelBackend#complete}, failing with the worker's exception type. */
+    @Override
     String complete(ModelRequest request) throws BackendException;
 
-    /**
-     * One attempt at answering {@code request}, completing with the answer or failing with a
-     * {@link BackendException} (retries are the worker's business). The default runs {@link #complete} on
-     * {@code blockingExecutor}.
-     */
-    default CompletableFuture<Completion> submit(ModelRequest request, Executor blockingExecutor) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return Completion.ofText(complete(request));
-            } catch (BackendException e) {
-                throw new CompletionException(e);
+    /** {@code backend} under this name: itself if it already is one, else a view delegating every call. */
+    static ModelBackend of(dev.sycostream.worker.backend.ModelBackend backend) {
+        if (backend instanceof ModelBackend same) {
+            return same;
+        }
+        return new ModelBackend() {
+            @Override
+            public String complete(ModelRequest request) throws BackendException {
+                try {
+                    return backend.complete(request);
+                } catch (dev.sycostream.worker.backend.BackendException e) {
+                    throw BackendException.from(e);
+                }
             }
-        }, blockingExecutor);
+
+            @Override
+            public CompletableFuture<Completion> submit(ModelRequest request, Executor blockingExecutor) {
+                return backend.submit(request, blockingExecutor);
+            }
+
+            @Override
+            public String toString() {
+                return backend.toString();
+            }
+        };
     }
 }

@@ -1,9 +1,9 @@
 package dev.sycostream.worker.backend.openai;
 
 import dev.sycostream.avro.ModelRequest;
-import dev.sycostream.worker.BackendException;
-import dev.sycostream.worker.Completion;
-import dev.sycostream.worker.ModelBackend;
+import dev.sycostream.worker.backend.BackendException;
+import dev.sycostream.worker.backend.Completion;
+import dev.sycostream.worker.backend.ModelBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

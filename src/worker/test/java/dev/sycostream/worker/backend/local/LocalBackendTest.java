@@ -5,8 +5,8 @@ import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.PromptVariant;
 import dev.sycostream.testing.Fixtures;
 import dev.sycostream.testing.TinyLlama;
-import dev.sycostream.worker.BackendException;
-import dev.sycostream.worker.Completion;
+import dev.sycostream.worker.backend.BackendException;
+import dev.sycostream.worker.backend.Completion;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

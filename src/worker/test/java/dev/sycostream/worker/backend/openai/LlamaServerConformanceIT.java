@@ -5,7 +5,7 @@ import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.PromptVariant;
 import dev.sycostream.testing.Fixtures;
 import dev.sycostream.testing.TinyLlama;
-import dev.sycostream.worker.Completion;
+import dev.sycostream.worker.backend.Completion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.sycostream.worker;
+package dev.sycostream.worker.backend;
 
 import java.util.Map;
 
