@@ -2,6 +2,7 @@ package dev.sycostream.alerts;
 
 import dev.sycostream.avro.Alert;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.AlertKey;
 import dev.sycostream.metrics.MetricNames;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,7 +42,7 @@ final class AlertProcessor implements Processor<String, MetricResult, String, Al
             if (!rule.appliesTo(r)) {
                 continue;
             }
-            String key = rule.text() + "|" + r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric();
+            String key = new AlertKey(rule.text(), r.getTargetId(), r.getTask(), r.getMetric()).encode();
             boolean was = firing.get(key) != null;
             boolean now = rule.holds(r);
             if (now == was) {

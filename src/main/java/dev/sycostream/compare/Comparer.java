@@ -2,6 +2,7 @@ package dev.sycostream.compare;
 
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.ComparisonKey;
 import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -90,6 +91,6 @@ public final class Comparer {
     }
 
     public static String key(Comparison c) {
-        return c.getBaseTarget() + "|" + c.getCandidateTarget() + "|" + c.getTask() + "|" + c.getMetric();
+        return new ComparisonKey(c.getBaseTarget(), c.getCandidateTarget(), c.getTask(), c.getMetric()).encode();
     }
 }
