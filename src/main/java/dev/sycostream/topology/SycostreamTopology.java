@@ -4,6 +4,7 @@ import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.alerts.AlertStage;
 import dev.sycostream.drift.DriftSettings;
 import dev.sycostream.drift.DriftStage;
+import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.probing.ProbeStage;
 import dev.sycostream.metrics.MetricsStage;
 import dev.sycostream.prompts.RequestFanoutStage;
@@ -109,14 +110,14 @@ public final class SycostreamTopology {
      */
     public record Rescore(String runId, Long fromMs) {
         public Rescore {
-            if (runId == null || runId.isBlank() || runId.contains("|")) {
+            if (runId == null || runId.isBlank() || !CompositeKey.isValidPart(runId)) {
                 throw new IllegalArgumentException("a rescore run id must be non-empty and contain no '|', got '" + runId + "'");
             }
         }
 
         /** The prefix of this run's keys in {@code sycostream.metrics.rescored}. */
         public String keyPrefix() {
-            return runId + "|";
+            return CompositeKey.prefix(runId);
         }
     }
 
