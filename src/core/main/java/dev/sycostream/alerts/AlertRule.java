@@ -1,6 +1,7 @@
 package dev.sycostream.alerts;
 
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.CompositeKey;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -51,6 +52,11 @@ public record AlertRule(String text, String target, String task, String metric, 
         }
         if (task.isEmpty() || (target != null && target.isEmpty())) {
             throw new IllegalArgumentException("invalid alert rule '" + rule + "': empty target or task");
+        }
+        if (!CompositeKey.isValidPart(rule.strip())) {
+            // the rule text is the first part of its alert keys ("rule|target|task|metric")
+            throw new IllegalArgumentException("invalid alert rule '" + rule + "': it must not contain '"
+                    + CompositeKey.SEPARATOR + "' (the rule is part of its alerts' keys)");
         }
         return new AlertRule(rule.strip(), target, task, m.group(2), m.group(3).equals(">"),
                 Double.parseDouble(m.group(4)));

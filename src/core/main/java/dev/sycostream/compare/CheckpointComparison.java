@@ -2,6 +2,7 @@ package dev.sycostream.compare;
 
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.TaskMetricKey;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.metrics.Observations;
 import dev.sycostream.prompts.Variants;
@@ -50,8 +51,8 @@ public final class CheckpointComparison {
             if (cand == null) {
                 continue;
             }
-            String[] taskMetric = entry.getKey().split("\\|", 2);
-            out.add(compareOne(baseTarget, candidateTarget, taskMetric[0], taskMetric[1], entry.getValue(), cand,
+            TaskMetricKey taskMetric = TaskMetricKey.parse(entry.getKey());
+            out.add(compareOne(baseTarget, candidateTarget, taskMetric.task(), taskMetric.metric(), entry.getValue(), cand,
                     alpha, nowMs));
         }
         return out;
@@ -111,14 +112,14 @@ public final class CheckpointComparison {
                 task = a.getTask();
                 for (Observations.Observation o : Observations.of(a)) {
                     if (METRICS.contains(o.metric())) {
-                        out.computeIfAbsent(a.getTask() + "|" + o.metric(), k -> new HashMap<>()).put(item.getKey(), o.hit());
+                        out.computeIfAbsent(new TaskMetricKey(a.getTask(), o.metric()).encode(), k -> new HashMap<>()).put(item.getKey(), o.hit());
                     }
                 }
             }
             ScoredAnswer without = item.getValue().get(Variants.NO_OPINION);
             ScoredAnswer with = item.getValue().get(Variants.WITH_OPINION);
             if (task != null && Observations.paired(task) && without != null && with != null) {
-                out.computeIfAbsent(task + "|" + MetricNames.FLIP_TO_USER, k -> new HashMap<>())
+                out.computeIfAbsent(new TaskMetricKey(task, MetricNames.FLIP_TO_USER).encode(), k -> new HashMap<>())
                         .put(item.getKey(), Observations.flipped(without, with));
             }
         }

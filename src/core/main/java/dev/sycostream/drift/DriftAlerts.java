@@ -2,6 +2,7 @@ package dev.sycostream.drift;
 
 import dev.sycostream.avro.Alert;
 import dev.sycostream.avro.DriftRecord;
+import dev.sycostream.keys.AlertKey;
 import dev.sycostream.stats.Interval;
 import dev.sycostream.stats.Wilson;
 
@@ -17,7 +18,7 @@ public final class DriftAlerts {
     }
 
     public static String key(DriftRecord r) {
-        return RULE + "|" + r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric();
+        return new AlertKey(RULE, r.getTargetId(), r.getTask(), r.getMetric()).encode();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sycostream.drift;
 import dev.sycostream.avro.BaselineCount;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.PinnedBaseline;
+import dev.sycostream.keys.TaskMetricKey;
 import dev.sycostream.metrics.MetricNames;
 
 import java.util.Collection;
@@ -26,7 +27,7 @@ public final class PinnedBaselines {
         Map<String, BaselineCount> counts = new TreeMap<>();
         for (MetricResult r : results) {
             if (r.getTargetId().equals(targetId) && MetricNames.CUMULATIVE.equals(r.getWindow()) && r.getN() > 0) {
-                counts.put(r.getTask() + "|" + r.getMetric(), new BaselineCount(r.getCount(), r.getN()));
+                counts.put(new TaskMetricKey(r.getTask(), r.getMetric()).encode(), new BaselineCount(r.getCount(), r.getN()));
             }
         }
         if (counts.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.sycostream.metrics;
 
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.MetricKey;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.Tasks;
 
@@ -77,13 +78,13 @@ public final class ExpectedCounts {
         Map<String, Long> seen = new HashMap<>();
         for (MetricResult r : latest) {
             if (MetricNames.CUMULATIVE.equals(r.getWindow())) {
-                seen.put(r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric(), r.getN());
+                seen.put(new MetricKey(r.getTargetId(), r.getTask(), r.getMetric()).encode(), r.getN());
             }
         }
         for (String target : targets) {
             for (var task : byTaskAndMetric.entrySet()) {
                 for (var metric : task.getValue().entrySet()) {
-                    Long n = seen.get(target + "|" + task.getKey() + "|" + metric.getKey());
+                    Long n = seen.get(new MetricKey(target, task.getKey(), metric.getKey()).encode());
                     if (n == null || n.longValue() != metric.getValue()) {
                         return false;
                     }

@@ -2,6 +2,7 @@ package dev.sycostream.metrics;
 
 import dev.sycostream.avro.MetricCounts;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.MetricKey;
 import dev.sycostream.stats.Interval;
 import dev.sycostream.stats.Wilson;
 
@@ -16,15 +17,12 @@ public final class ResultBuilder {
      */
     public static MetricResult build(String metricKey, MetricCounts counts, String window, Long windowStartMs,
                                      Long windowEndMs, long updatedAtMs) {
-        String[] parts = metricKey.split("\\|", -1);
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("metric key '" + metricKey + "' is not target|task|metric");
-        }
+        MetricKey key = MetricKey.parse(metricKey);
         long count = counts.getCount();
         long n = counts.getN();
         Interval ci = Wilson.interval(count, n);
         return MetricResult.newBuilder()
-                .setTargetId(parts[0]).setTask(parts[1]).setMetric(parts[2])
+                .setTargetId(key.targetId()).setTask(key.task()).setMetric(key.metric())
                 .setWindow(window).setWindowStartMs(windowStartMs).setWindowEndMs(windowEndMs)
                 .setCount(count).setN(n).setRate(n == 0 ? 0.0 : (double) count / n)
                 .setCiLow(ci.low()).setCiHigh(ci.high())
@@ -36,6 +34,6 @@ public final class ResultBuilder {
 
     /** The results-topic key: "target|task|metric|cumulative" or "target|task|metric|PT1M@windowStartMs". */
     public static String resultKey(String metricKey, String window, Long windowStartMs) {
-        return metricKey + "|" + window + (windowStartMs == null ? "" : "@" + windowStartMs);
+        return MetricKey.parse(metricKey).inWindow(window + (windowStartMs == null ? "" : "@" + windowStartMs)).encode();
     }
 }

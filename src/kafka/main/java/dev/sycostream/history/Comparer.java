@@ -6,6 +6,7 @@ import dev.sycostream.compare.Verdict;
 
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.ComparisonKey;
 import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -94,6 +95,6 @@ public final class Comparer {
     }
 
     public static String key(Comparison c) {
-        return c.getBaseTarget() + "|" + c.getCandidateTarget() + "|" + c.getTask() + "|" + c.getMetric();
+        return new ComparisonKey(c.getBaseTarget(), c.getCandidateTarget(), c.getTask(), c.getMetric()).encode();
     }
 }

@@ -2,6 +2,7 @@ package dev.sycostream.bench;
 
 import dev.sycostream.avro.MetricCounts;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.topics.Topics;
@@ -128,13 +129,13 @@ final class ResultsTracker implements AutoCloseable {
 
     /** The answers of the target visible in an intermediate topic ({@code eval.scored} or the repartition topic). */
     private void hop(ConsumerRecord<String, byte[]> r, long now) {
-        if (r.key() == null || !r.key().startsWith(target + "|")) {
+        if (r.key() == null || !r.key().startsWith(CompositeKey.prefix(target))) {
             return;
         }
         long add;
         if (Topics.EVAL_SCORED.equals(r.topic())) {
             add = 1;
-        } else if (r.key().endsWith("|" + MetricNames.UNPARSEABLE)) {
+        } else if (r.key().endsWith(CompositeKey.suffix(MetricNames.UNPARSEABLE))) {
             add = countsDeserializer.deserialize(r.topic(), r.value()).getN();
         } else {
             return;

@@ -6,6 +6,8 @@ import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.config.SycostreamConfig;
+import dev.sycostream.keys.CompositeKey;
+import dev.sycostream.keys.MetricKey;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.metrics.Observations;
 import dev.sycostream.prompts.Variants;
@@ -145,15 +147,15 @@ public final class RescoreRun implements AutoCloseable {
             ScoredAnswer shape = ScoredAnswer.newBuilder().setRequestId(e.getKey()).setTargetId(q.targetId())
                     .setItemId(q.itemId()).setTask(q.task()).setVariant(q.variant())
                     .setStatus(AnswerStatus.FAILED).setScoredAtMs(0L).build();
-            String prefix = q.targetId() + "|" + q.task() + "|";
             for (Observations.Observation o : Observations.of(shape)) {
-                n.merge(prefix + o.metric(), 1L, Long::sum);
+                n.merge(new MetricKey(q.targetId(), q.task(), o.metric()).encode(), 1L, Long::sum);
             }
             if (Observations.paired(q.task())) {
-                Set<String> variants = variantsByItem.computeIfAbsent(prefix + q.itemId(), k -> new HashSet<>());
+                Set<String> variants = variantsByItem.computeIfAbsent(
+                        CompositeKey.joinWithTail(q.targetId(), q.task(), q.itemId()), k -> new HashSet<>());
                 variants.add(q.variant());
                 if (variants.size() == 2 && variants.contains(Variants.NO_OPINION) && variants.contains(Variants.WITH_OPINION)) {
-                    n.merge(prefix + MetricNames.FLIP_TO_USER, 1L, Long::sum);
+                    n.merge(new MetricKey(q.targetId(), q.task(), MetricNames.FLIP_TO_USER).encode(), 1L, Long::sum);
                 }
             }
         }
@@ -173,7 +175,7 @@ public final class RescoreRun implements AutoCloseable {
     }
 
     public long expectedAnswers() {
-        return expected.entrySet().stream().filter(e -> e.getKey().endsWith("|" + MetricNames.UNPARSEABLE))
+        return expected.entrySet().stream().filter(e -> MetricNames.UNPARSEABLE.equals(MetricKey.parse(e.getKey()).metric()))
                 .mapToLong(Map.Entry::getValue).sum();
     }
 
@@ -208,7 +210,7 @@ public final class RescoreRun implements AutoCloseable {
 
     private boolean complete() {
         for (var e : expected.entrySet()) {
-            MetricResult r = latest.get(e.getKey() + "|" + MetricNames.CUMULATIVE);
+            MetricResult r = latest.get(MetricKey.parse(e.getKey()).inWindow(MetricNames.CUMULATIVE).encode());
             if (r == null || r.getN() < e.getValue()) {
                 return false;
             }
@@ -217,7 +219,7 @@ public final class RescoreRun implements AutoCloseable {
     }
 
     private void poll(Duration timeout) {
-        String prefix = runId + "|";
+        String prefix = CompositeKey.prefix(runId);
         for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
             if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
                 continue;

@@ -6,6 +6,7 @@ import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.stages.alerts.AlertStage;
 import dev.sycostream.drift.DriftSettings;
 import dev.sycostream.stages.drift.DriftStage;
+import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.stages.probing.ProbeStage;
 import dev.sycostream.stages.metrics.MetricsStage;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
@@ -111,14 +112,14 @@ public final class SycostreamTopology {
      */
     public record Rescore(String runId, Long fromMs) {
         public Rescore {
-            if (runId == null || runId.isBlank() || runId.contains("|")) {
+            if (runId == null || runId.isBlank() || !CompositeKey.isValidPart(runId)) {
                 throw new IllegalArgumentException("a rescore run id must be non-empty and contain no '|', got '" + runId + "'");
             }
         }
 
         /** The prefix of this run's keys in {@code sycostream.metrics.rescored}. */
         public String keyPrefix() {
-            return runId + "|";
+            return CompositeKey.prefix(runId);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sycostream.web;
 
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.ResultKey;
 import dev.sycostream.metrics.MetricNames;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,7 +53,7 @@ public final class PrometheusMetrics implements AutoCloseable {
         Map<String, MetricResult> next = new HashMap<>();
         for (MetricResult r : results) {
             boolean cumulative = MetricNames.CUMULATIVE.equals(r.getWindow());
-            String key = r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric() + "|" + r.getWindow();
+            String key = new ResultKey(r.getTargetId(), r.getTask(), r.getMetric(), r.getWindow()).encode();
             MetricResult previous = next.get(key);
             // Windowed: keep the most recent window of each metric.
             if (cumulative || previous == null || start(r) > start(previous)) {
@@ -102,9 +103,8 @@ public final class PrometheusMetrics implements AutoCloseable {
 
     /** Registered once per target × task, from its cumulative unparseable and failed results. */
     private void registerRequestCounters(MetricResult r, List<Meter> list) {
-        String base = r.getTargetId() + "|" + r.getTask() + "|";
-        String unparseable = base + MetricNames.UNPARSEABLE + "|" + MetricNames.CUMULATIVE;
-        String failed = base + MetricNames.FAILED + "|" + MetricNames.CUMULATIVE;
+        String unparseable = new ResultKey(r.getTargetId(), r.getTask(), MetricNames.UNPARSEABLE, MetricNames.CUMULATIVE).encode();
+        String failed = new ResultKey(r.getTargetId(), r.getTask(), MetricNames.FAILED, MetricNames.CUMULATIVE).encode();
         Tags tags = Tags.of("target", r.getTargetId(), "task", r.getTask());
         String description = "Requests scored by the pipeline, by outcome";
         if (MetricNames.UNPARSEABLE.equals(r.getMetric())) {

@@ -4,6 +4,7 @@ import dev.sycostream.alerts.AlertRule;
 
 import dev.sycostream.avro.Alert;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.keys.AlertKey;
 import dev.sycostream.metrics.MetricNames;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,7 +44,7 @@ final class AlertProcessor implements Processor<String, MetricResult, String, Al
             if (!rule.appliesTo(r)) {
                 continue;
             }
-            String key = rule.text() + "|" + r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric();
+            String key = new AlertKey(rule.text(), r.getTargetId(), r.getTask(), r.getMetric()).encode();
             boolean was = firing.get(key) != null;
             boolean now = rule.holds(r);
             if (now == was) {

@@ -9,6 +9,7 @@ import dev.sycostream.avro.DriftState;
 import dev.sycostream.avro.BaselineCount;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.PinnedBaseline;
+import dev.sycostream.keys.TaskMetricKey;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,7 +60,7 @@ final class DriftDetector implements Processor<String, DriftObservation, String,
             return;
         }
         if (pin != null) {
-            BaselineCount c = pin.getCounts().get(o.getTask() + "|" + o.getMetric());
+            BaselineCount c = pin.getCounts().get(new TaskMetricKey(o.getTask(), o.getMetric()).encode());
             s.setBaselineCount(c == null ? 0L : c.getCount());
             s.setBaselineN(c == null ? 0L : c.getN()); // no count for this metric: never judged (n below the minimum)
         }

@@ -3,6 +3,7 @@ package dev.sycostream.stages.drift;
 import dev.sycostream.avro.DriftObservation;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.MetricKey;
 import dev.sycostream.metrics.Observations;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,7 +43,7 @@ final class DriftObservationExtractor implements Processor<String, ScoredAnswer,
         }
         long at = a.getProbeRoundAtMs() != null ? a.getProbeRoundAtMs() : record.timestamp();
         for (Observations.Observation o : Observations.of(a)) {
-            String key = a.getTargetId() + "|" + a.getTask() + "|" + o.metric();
+            String key = new MetricKey(a.getTargetId(), a.getTask(), o.metric()).encode();
             context.forward(record.withKey(key).withValue(new DriftObservation(a.getTargetId(), a.getTask(), o.metric(),
                     o.hit(), a.getProbeRound(), at)));
         }

@@ -1,5 +1,9 @@
 package dev.sycostream.stages.fanout;
 
+import dev.sycostream.keys.CompositeKey;
+
+import java.util.List;
+
 /**
  * How far one task has fanned its stored items out to one target: the target registration it serves, whether
  * the scan is done, and the last item key sent (items are scanned in key order, in chunks).
@@ -25,13 +29,12 @@ record FanoutProgress(long registeredAtMs, boolean done, String cursor) {
     }
 
     String encode() {
-        return registeredAtMs + "|" + done + "|" + cursor;
+        // the cursor (an item key, "" before the first) is the open tail: it may be empty and contain '|'
+        return CompositeKey.joinWithTail(Long.toString(registeredAtMs), Boolean.toString(done), cursor);
     }
 
     static FanoutProgress decode(String s) {
-        int a = s.indexOf('|');
-        int b = s.indexOf('|', a + 1);
-        return new FanoutProgress(Long.parseLong(s.substring(0, a)), Boolean.parseBoolean(s.substring(a + 1, b)),
-                s.substring(b + 1));
+        List<String> parts = CompositeKey.splitWithTail(s, 3);
+        return new FanoutProgress(Long.parseLong(parts.get(0)), Boolean.parseBoolean(parts.get(1)), parts.get(2));
     }
 }

@@ -5,6 +5,7 @@ import dev.sycostream.metrics.Observations;
 
 import dev.sycostream.avro.MetricCounts;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.MetricKey;
 import dev.sycostream.prompts.Variants;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -71,7 +72,7 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
     }
 
     private void observe(ScoredAnswer a, String metric, boolean hit, Double score, long timestamp) {
-        pending.add(a.getTargetId() + "|" + a.getTask() + "|" + metric, hit, score, timestamp);
+        pending.add(new MetricKey(a.getTargetId(), a.getTask(), metric).encode(), hit, score, timestamp);
     }
 
     private void flush() {

@@ -1,6 +1,7 @@
 package dev.sycostream.stages.metrics;
 
 import dev.sycostream.avro.MetricCounts;
+import dev.sycostream.keys.CompositeKey;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
@@ -38,7 +39,7 @@ final class PendingCounts {
     void add(String metricKey, boolean hit, Double score, long timestamp) {
         // Same alignment as TimeWindows (epoch-aligned tumbling windows), so a batch never straddles two windows.
         long windowStart = timestamp - Math.floorMod(timestamp, windowMs);
-        String key = windowStart + "|" + metricKey;
+        String key = CompositeKey.joinWithTail(Long.toString(windowStart), metricKey);
         ValueAndTimestamp<MetricCounts> old = store.get(key);
         MetricCounts counts = old == null ? MetricCounts.newBuilder().build() : old.value();
         counts.setCount(counts.getCount() + (hit ? 1 : 0));
@@ -60,7 +61,7 @@ final class PendingCounts {
         List<Batch> batches = new ArrayList<>(entries.size());
         for (KeyValue<String, ValueAndTimestamp<MetricCounts>> e : entries) {
             store.delete(e.key);
-            String metricKey = e.key.substring(e.key.indexOf('|') + 1);
+            String metricKey = CompositeKey.splitWithTail(e.key, 2).get(1);
             batches.add(new Batch(metricKey, e.value.value(), e.value.timestamp()));
         }
         return batches;

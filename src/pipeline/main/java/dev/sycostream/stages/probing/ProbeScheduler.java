@@ -8,6 +8,7 @@ import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ProbeBudget;
 import dev.sycostream.avro.ProbeRound;
+import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.PromptVariant;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
@@ -44,6 +45,7 @@ import java.util.TreeMap;
  * round numbers, the cursors and the budget window where they were.
  */
 final class ProbeScheduler implements Processor<String, DatasetItem, String, SpecificRecord> {
+    private static final char AFTER_SEPARATOR = (char) (CompositeKey.SEPARATOR + 1);
     private final ProbeStage.Settings settings;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, DatasetItem> pool;
@@ -76,7 +78,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         String previousTask = itemTasks.get(itemId);
         DatasetItem item = record.value();
         if (previousTask != null && (item == null || !previousTask.equals(item.getTask()))) {
-            pool.delete(previousTask + "|" + itemId);
+            pool.delete(poolKey(previousTask, itemId));
             itemTasks.delete(itemId);
         }
         if (item == null || Tasks.isSyntheticCandidate(item.getTask())) {
@@ -87,7 +89,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         } catch (IllegalArgumentException e) {
             return; // the fan-out stage dead-letters it with the reason; a probe pool keeps only renderable items
         }
-        pool.put(item.getTask() + "|" + itemId, item);
+        pool.put(poolKey(item.getTask(), itemId), item);
         itemTasks.put(itemId, item.getTask());
     }
 
@@ -152,7 +154,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
                 .setBudgetRequests(budget.getRequests()).setBudgetPeriodMs(budget.getPeriodMs())
                 .setSentInPeriod(inPeriod + size)
                 .build();
-        context.forward(new Record<>(id + "|" + round, record, now));
+        context.forward(new Record<>(CompositeKey.join(id, Long.toString(round)), record, now));
         ledgers.put(id, ledger.sent(now, size, budget.getPeriodMs()).encode());
         nextCursors.forEach(cursors::put);
     }
@@ -165,7 +167,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         List<Pick> all = new ArrayList<>();
         String task = firstTask(null);
         while (task != null) {
-            String cursorKey = targetId + "|" + task;
+            String cursorKey = CompositeKey.join(targetId, task);
             DatasetItem item = nextItem(task, cursors.get(cursorKey));
             if (item != null) {
                 for (PromptVariant v : PromptRenderer.render(item)) {
@@ -186,26 +188,31 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         return cut;
     }
 
+    /** The pool key of an item: "task|item", the item id an open tail (it may contain '|'). */
+    private static String poolKey(String task, String itemId) {
+        return CompositeKey.joinWithTail(task, itemId);
+    }
+
     /** The first task in the pool after {@code after} (null: the first of all); keys are "task|item". */
     private String firstTask(String after) {
-        // '}' is the character after '|', so "task}" sorts after every "task|..." key
-        try (KeyValueIterator<String, DatasetItem> it = after == null ? pool.all() : pool.range(after + "}", null)) {
+        // AFTER_SEPARATOR ('}') is the character after '|', so "task}" sorts after every "task|..." key
+        try (KeyValueIterator<String, DatasetItem> it = after == null ? pool.all() : pool.range(after + AFTER_SEPARATOR, null)) {
             if (!it.hasNext()) {
                 return null;
             }
-            String key = it.next().key;
-            return key.substring(0, key.indexOf('|'));
+            return CompositeKey.first(it.next().key);
         }
     }
 
     /** The task's next item after the cursor (an item id), wrapping to its first. */
     private DatasetItem nextItem(String task, String cursor) {
-        String prefix = task + "|";
+        String prefix = CompositeKey.prefix(task);
         if (cursor != null) {
-            try (KeyValueIterator<String, DatasetItem> it = pool.range(prefix + cursor, prefix + "\uffff")) {
+            String at = poolKey(task, cursor);
+            try (KeyValueIterator<String, DatasetItem> it = pool.range(at, prefix + "\uffff")) {
                 while (it.hasNext()) {
                     var kv = it.next();
-                    if (!kv.key.equals(prefix + cursor)) {
+                    if (!kv.key.equals(at)) {
                         return kv.value;
                     }
                 }

@@ -3,6 +3,7 @@ package dev.sycostream.stages.scoring;
 import dev.sycostream.scoring.Scorer;
 
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.TargetItemKey;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,6 +32,6 @@ final class FirstReplyScorer implements Processor<String, ScoredPair, String, Sc
         }
         ScoredAnswer answer = Scorer.score(record.value().request(), record.value().reply(), record.timestamp());
         scored.put(record.key(), record.timestamp());
-        context.forward(record.withKey(answer.getTargetId() + "|" + answer.getItemId()).withValue(answer));
+        context.forward(record.withKey(new TargetItemKey(answer.getTargetId(), answer.getItemId()).encode()).withValue(answer));
     }
 }

@@ -4,6 +4,7 @@ import dev.sycostream.training.FiltrationRule;
 
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.keys.TargetItemKey;
 import dev.sycostream.prompts.Tasks;
 import dev.sycostream.prompts.Variants;
 import dev.sycostream.topics.Topics;
@@ -48,7 +49,7 @@ public final class TrainingFilterStage {
                         Joined.with(Serdes.String(), topics.evalScored().valueSerde(), topics.datasetsRaw().valueSerde(),
                                 REPARTITION))
                 .filter((item, example) -> example != null, Named.as("training-kept"))
-                .selectKey((item, example) -> example.getTargetId() + "|" + example.getItemId(),
+                .selectKey((item, example) -> new TargetItemKey(example.getTargetId(), example.getItemId()).encode(),
                         Named.as("training-key-by-target-item"))
                 .to(topics.trainingSynthetic().name(), topics.trainingSynthetic().produced("training-examples-sink"));
     }
