@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sycostream.avro.Comparison;
+import dev.sycostream.json.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Locale;
 
 /** {@code compare} output: a JSON array (one object per task and metric) or a plain-text table. */
 public final class CompareFormatter {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
     private static final List<String> HEADERS = List.of("task", "metric", "base", "base 95% CI", "candidate",
             "candidate 95% CI", "diff", "pairs", "b", "c", "p", "verdict");
 

@@ -2,6 +2,7 @@ package dev.sycostream.datasets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sycostream.json.Json;
 import dev.sycostream.prompts.Letters;
 import dev.sycostream.prompts.Tasks;
 
@@ -36,7 +37,7 @@ public final class PerezSampleGenerator {
     /** Where {@link #main} writes by default, relative to the project root. */
     public static final String DEFAULT_OUTPUT_DIR = "src/main/resources/datasets/perez-sample";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private PerezSampleGenerator() {
     }

@@ -1,10 +1,9 @@
 package dev.sycostream.input;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.sycostream.json.Json;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -23,10 +22,7 @@ public final class JsonLines {
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** Strict JSON: no trailing content after the object, no duplicate keys. */
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final ObjectReader JSON = Json.STRICT;
 
     private JsonLines() {
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.json.Json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.Locale;
 
 /** Renders metric results for people (an aligned table) and for programs (JSON). */
 public final class ResultsFormatter {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
     private static final List<String> HEADERS = List.of("target", "task", "metric", "window", "count", "n", "rate", "95% CI");
     /** The optional last column: the mean probability the model put on the user's answer (logprob scoring). */
     private static final String SCORE_HEADER = "mean p(user)";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sycostream.avro.TrainingExample;
+import dev.sycostream.json.Json;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -28,7 +29,7 @@ public enum ExportFormat {
     static final String HUMAN = "Human: ";
     static final String ASSISTANT = "\n\nAssistant:";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final String formatName;
 

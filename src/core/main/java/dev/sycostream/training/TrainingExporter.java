@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sycostream.avro.TrainingExample;
+import dev.sycostream.json.Json;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * reader sees either the old file or the complete new one, and a failed export leaves nothing behind.
  */
 public final class TrainingExporter {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * @param generated training examples written

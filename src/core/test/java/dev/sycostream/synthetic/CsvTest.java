@@ -37,4 +37,16 @@ class CsvTest {
         assertThat(records.get(1).fields()).containsExactly("next", "1");
         assertThat(records.get(1).line()).isEqualTo(2);
     }
+
+    @Test
+    void whatJacksonWouldLetThroughIsStillRefused() {
+        // a lone CR is a character of the field, not a line break
+        assertThat(Csv.parse("a\rb,c\n")).singleElement().extracting(Csv.Record::fields).isEqualTo(List.of("a\rb", "c"));
+        // a space after a closing quote, and a quote inside an unquoted field, are errors of their record alone
+        List<Csv.Record> records = Csv.parse("\"a\" ,b\nx\"y,1\nok,2\n");
+        assertThat(records.get(0).error()).startsWith("unexpected character ' ' after a closing quote on line 1");
+        assertThat(records.get(1).error()).startsWith("quote inside an unquoted field on line 2");
+        assertThat(records.get(2).fields()).containsExactly("ok", "2");
+        assertThat(records.get(2).line()).isEqualTo(3);
+    }
 }

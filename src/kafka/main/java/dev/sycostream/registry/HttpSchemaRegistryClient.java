@@ -7,6 +7,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.sycostream.json.Json;
 
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +36,7 @@ import static dev.sycostream.registry.SchemaRegistryException.VERSION_NOT_FOUND;
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger log = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Registrations tried when the registry answers a conflict (a 409 that is no incompatibility). */
     static final int CONFLICT_ATTEMPTS = 3;
 

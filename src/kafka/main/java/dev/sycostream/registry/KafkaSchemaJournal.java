@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.sycostream.json.Json;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class KafkaSchemaJournal implements SchemaStore.Journal, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaSchemaJournal.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(60);
 

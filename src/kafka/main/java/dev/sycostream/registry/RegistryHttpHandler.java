@@ -9,6 +9,7 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.sycostream.json.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ import static dev.sycostream.registry.SchemaRegistryException.SUBJECT_COMPATIBIL
  */
 final class RegistryHttpHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(RegistryHttpHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final SchemaStore store;
     private final byte[] requiredAuthorization;

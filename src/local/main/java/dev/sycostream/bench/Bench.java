@@ -1,7 +1,5 @@
 package dev.sycostream.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.ModelReply;
@@ -13,6 +11,7 @@ import dev.sycostream.embedded.EmbeddedKafkaBroker;
 import dev.sycostream.embedded.EmbeddedStack;
 import dev.sycostream.ingest.DatasetIngestor;
 import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.json.Json;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.stages.metrics.MetricsStage;
 import dev.sycostream.prompts.PromptRenderer;
@@ -97,7 +96,7 @@ public final class Bench {
         }
         if (options.json()) {
             try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
+                out.println(Json.PRETTY.writeValueAsString(results));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

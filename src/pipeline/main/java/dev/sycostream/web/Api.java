@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.json.Json;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
 
@@ -22,7 +23,7 @@ import java.util.TreeSet;
  * {@code --json}: {@code target, task, metric, window, count, n, rate, ci_low, ci_high}.
  */
 public final class Api {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     /** Order: target, task, metric, cumulative first, then windows by start. */
     static final Comparator<MetricResult> ORDER = Comparator

@@ -1,28 +1,32 @@
 package dev.sycostream.web;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.EndpointNotFound;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
- * The dashboard's HTTP server (the JDK's {@code com.sun.net.httpserver}):
+ * The dashboard's HTTP server (Javalin on Jetty):
  * <pre>
  * GET /                 the live page (static/index.html, app.js, app.css)
  * GET /webjars/uplot/…  the uPlot chart library, from its WebJar on the class path
@@ -33,17 +37,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * GET /metrics          Prometheus text format
  * </pre>
  * With a token, every request must carry it ({@code Authorization: Bearer T}, {@code ?token=T}, or the cookie set
- * when the page was opened with {@code ?token=T}), else 401.
+ * when the page was opened with {@code ?token=T}), else 401. Only GET and HEAD are served (else 405).
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
     private static final String STATIC = "dev/sycostream/web/static/";
     private static final String COOKIE = "sycostream_token";
+    private static final String UPLOT = "/webjars/uplot/";
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+    private static final String JSON = "application/json";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ServerSocketChannel channel;
+    private final Javalin app;
     private final Api api;
     private final ComparisonsAndAlerts insights;
     private final PrometheusMetrics metrics;
@@ -72,192 +78,218 @@ public final class DashboardServer implements AutoCloseable {
         this.beforeScrape = beforeScrape;
         this.token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
         this.uplotVersion = webjarVersion("org.webjars.npm", "uplot");
-        this.server = bind(options);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sycostream-web-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        this.channel = bind(options);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.router.ignoreTrailingSlashes = false;
+            config.http.disableCompression();
+            QueuedThreadPool pool = new QueuedThreadPool(250, 4, 60_000);
+            pool.setName("sycostream-web");
+            pool.setDaemon(true);
+            config.jetty.threadPool = pool;
+            // Jetty serves on the socket bound above, so a busy port fails here, not in start()
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(options.host());
+                try {
+                    connector.open(channel);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return connector;
+            });
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        routes();
     }
 
-    private static HttpServer bind(WebOptions options) {
+    private void routes() {
+        app.before(this::methodAndToken);
+        get("/", ctx -> resource(ctx, STATIC + "index.html"));
+        get("/index.html", ctx -> resource(ctx, STATIC + "index.html"));
+        get("/app.js", ctx -> resource(ctx, STATIC + "app.js"));
+        get("/app.css", ctx -> resource(ctx, STATIC + "app.css"));
+        get(UPLOT + "<file>", this::uplot);
+        get("/api/targets", ctx -> json(ctx, api.targets()));
+        get("/api/metrics", ctx -> json(ctx, api.metrics(query(ctx))));
+        get("/api/progress", ctx -> json(ctx, api.progress()));
+        get("/api/events", this::events);
+        get("/api/compare", insight("comparisons are", (i, ctx) -> i.compare(query(ctx))));
+        get("/api/alerts", insight("alerts are", (i, ctx) -> i.alerts()));
+        get("/api/probing", insight("probing is", (i, ctx) -> i.probing()));
+        get("/metrics", this::prometheus);
+        app.exception(EndpointNotFound.class, (e, ctx) -> notFound(ctx, "no such path: " + ctx.path()));
+        app.exception(IOException.class, (e, ctx) -> log.debug("dashboard client went away: {}", e.toString()));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.warn("dashboard request {} failed: {}", ctx.fullUrl(), e.toString(), e);
+            send(ctx, 500, JSON, Api.error(500, e.toString()).body());
+        });
+    }
+
+    /** The same handler for GET and HEAD (Jetty sends no body for HEAD). */
+    private void get(String path, Handler handler) {
+        app.addHttpHandler(HandlerType.GET, path, handler);
+        app.addHttpHandler(HandlerType.HEAD, path, handler);
+    }
+
+    private Handler insight(String what, BiFunction<ComparisonsAndAlerts, Context, Api.Response> endpoint) {
+        return ctx -> json(ctx, insights == null
+                ? Api.error(404, what + " not served by this server")
+                : endpoint.apply(insights, ctx));
+    }
+
+    private static ServerSocketChannel bind(WebOptions options) {
+        ServerSocketChannel ch = null;
         try {
-            return HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
+            ch = ServerSocketChannel.open();
+            ch.bind(new InetSocketAddress(options.host(), options.port()), 64);
+            return ch;
         } catch (BindException e) {
+            closeQuietly(ch);
             if (options.randomPortIfTaken() && options.port() != 0) {
                 log.info("port {} is in use; the dashboard takes a random free port", options.port());
                 return bind(new WebOptions(options.host(), 0, options.token(), false));
             }
             throw new IllegalStateException("cannot serve the dashboard on " + options.host() + ":" + options.port()
                     + ": " + e.getMessage() + " (choose another --http-port, or 0 for a random one)", e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
             throw new IllegalStateException("cannot serve the dashboard on " + options.host() + ":" + options.port()
                     + ": " + e.getMessage(), e);
         }
     }
 
+    private static void closeQuietly(ServerSocketChannel ch) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // nothing was served on it
+        }
+    }
+
     public DashboardServer start() {
-        server.start();
+        app.start();
         return this;
     }
 
+    private InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int port() {
-        return server.getAddress().getPort();
+        return address().getPort();
     }
 
     /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
     public String url() {
-        String host = server.getAddress().getHostString();
+        String host = address().getHostString();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port() + "/";
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-                send(ex, 405, "application/json", Api.error(405, "only GET is supported").body());
-                return;
-            }
-            if (!authorized(ex, query)) {
-                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-                send(ex, 401, "application/json", Api.error(401,
-                        "missing or wrong token: send 'Authorization: Bearer <token>' or add ?token=<token>").body());
-                return;
-            }
-            if (token != null && query.containsKey("token")) {
-                ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + query.get("token")
-                        + "; Path=/; HttpOnly; SameSite=Strict");
-            }
-            switch (path) {
-                case "/", "/index.html" -> resource(ex, STATIC + "index.html");
-                case "/app.js", "/app.css" -> resource(ex, STATIC + path.substring(1));
-                case "/api/targets" -> json(ex, api.targets());
-                case "/api/metrics" -> json(ex, api.metrics(query));
-                case "/api/progress" -> json(ex, api.progress());
-                case "/api/events" -> events(ex);
-                case "/api/compare" -> json(ex, insights == null
-                        ? Api.error(404, "comparisons are not served by this server") : insights.compare(query));
-                case "/api/alerts" -> json(ex, insights == null
-                        ? Api.error(404, "alerts are not served by this server") : insights.alerts());
-                case "/api/probing" -> json(ex, insights == null
-                        ? Api.error(404, "probing is not served by this server") : insights.probing());
-                case "/metrics" -> prometheus(ex);
-                default -> {
-                    if (path.startsWith("/webjars/uplot/") && !path.contains("..")) {
-                        resource(ex, "META-INF/resources/webjars/uplot/" + uplotVersion + "/"
-                                + path.substring("/webjars/uplot/".length()));
-                    } else {
-                        send(ex, 404, "application/json", Api.error(404, "no such path: " + path).body());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            log.debug("dashboard client went away: {}", e.toString());
-        } catch (RuntimeException e) {
-            log.warn("dashboard request {} failed: {}", ex.getRequestURI(), e.toString(), e);
-            try {
-                send(ex, 500, "application/json", Api.error(500, e.toString()).body());
-            } catch (IOException | RuntimeException ignored) {
-                // headers may already be sent
-            }
+    /** Before every route: only GET and HEAD, and with a token only requests that carry it. */
+    private void methodAndToken(Context ctx) {
+        if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+            send(ctx, 405, JSON, Api.error(405, "only GET is supported").body());
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (token == null) {
+            return;
+        }
+        String given = query(ctx).get("token");
+        if (!authorized(given, ctx.header("Authorization"), ctx.cookie(COOKIE))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            send(ctx, 401, JSON, Api.error(401,
+                    "missing or wrong token: send 'Authorization: Bearer <token>' or add ?token=<token>").body());
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (given != null) {
+            ctx.res().addHeader("Set-Cookie", COOKIE + "=" + given + "; Path=/; HttpOnly; SameSite=Strict");
         }
     }
 
-    private boolean authorized(HttpExchange ex, Map<String, String> query) {
-        if (token == null) {
-            return true;
-        }
-        String given = query.get("token");
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
+    private boolean authorized(String given, String auth, String cookie) {
         if (given == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             given = auth.substring(7).trim();
         }
         if (given == null) {
-            given = cookie(ex.getRequestHeaders().get("Cookie"));
+            given = cookie;
         }
         return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String cookie(List<String> headers) {
-        if (headers == null) {
-            return null;
-        }
-        for (String header : headers) {
-            for (String part : header.split(";")) {
-                String p = part.trim();
-                if (p.startsWith(COOKIE + "=")) {
-                    return p.substring(COOKIE.length() + 1);
+    /** The query as the API reads it: the last non-empty value of each parameter; empty ones are left out. */
+    private static Map<String, String> query(Context ctx) {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            for (String v : e.getValue()) {
+                if (!v.isEmpty()) {
+                    m.put(e.getKey(), v);
                 }
             }
         }
-        return null;
+        return m;
     }
 
-    private void events(HttpExchange ex) throws IOException {
-        ex.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
-        ex.getResponseHeaders().add("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0); // chunked, open until the client goes
-        try (OutputStream out = ex.getResponseBody()) {
-            hub.serve(out);
+    private void uplot(Context ctx) {
+        String file = ctx.pathParam("file");
+        if (file.contains("..")) {
+            notFound(ctx, "no such path: " + ctx.path());
+        } else {
+            resource(ctx, "META-INF/resources/webjars/uplot/" + uplotVersion + "/" + file);
         }
     }
 
-    private void prometheus(HttpExchange ex) throws IOException {
+    private void events(Context ctx) throws IOException {
+        ctx.contentType("text/event-stream; charset=utf-8");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.status(200);
+        hub.serve(ctx.res().getOutputStream()); // chunked, open until the client goes
+    }
+
+    private void prometheus(Context ctx) {
         try {
             beforeScrape.run();
         } catch (DashboardData.NotReadyException e) {
             log.debug("metrics scrape without fresh results: {}", e.getMessage());
         }
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        send(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
     }
 
-    private static void json(HttpExchange ex, Api.Response r) throws IOException {
-        ex.getResponseHeaders().add("Cache-Control", "no-store");
-        send(ex, r.status(), "application/json", r.body());
+    private static void json(Context ctx, Api.Response r) {
+        ctx.header("Cache-Control", "no-store");
+        send(ctx, r.status(), JSON, r.body());
     }
 
-    private static void resource(HttpExchange ex, String name) throws IOException {
+    private static void notFound(Context ctx, String message) {
+        send(ctx, 404, JSON, Api.error(404, message).body());
+    }
+
+    private static void resource(Context ctx, String name) {
         try (InputStream in = DashboardServer.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                send(ex, 404, "application/json", Api.error(404, "no such resource: " + ex.getRequestURI().getPath()).body());
+                notFound(ctx, "no such resource: " + ctx.path());
                 return;
             }
-            byte[] body = in.readAllBytes();
             String ext = name.substring(name.lastIndexOf('.') + 1);
-            ex.getResponseHeaders().add("Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"));
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
+            ctx.status(200).contentType(TYPES.getOrDefault(ext, "application/octet-stream")).result(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-    }
-
-    static Map<String, String> query(String raw) {
-        Map<String, String> m = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!v.isEmpty()) {
-                m.put(k, v);
-            }
-        }
-        return m;
+    private static void send(Context ctx, int status, String type, String body) {
+        ctx.status(status).contentType(type).result(body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String webjarVersion(String group, String artifact) {
@@ -277,7 +309,10 @@ public final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         hub.close();
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            app.stop();
+        } finally {
+            closeQuietly(channel);
+        }
     }
 }

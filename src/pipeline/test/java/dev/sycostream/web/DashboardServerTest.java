@@ -73,7 +73,17 @@ class DashboardServerTest {
         HttpResponse<String> missing = get("/nothing");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("no such path: /nothing");
-        assertThat(get("/webjars/uplot/../../../../dev/sycostream/web/static/index.html").statusCode()).isEqualTo(404);
+        // above the root: Jetty refuses the URI itself (400); within it, the WebJar route refuses ".." (404)
+        HttpResponse<String> escape = get("/webjars/uplot/../../../../dev/sycostream/web/static/index.html");
+        assertThat(escape.statusCode()).isEqualTo(400);
+        assertThat(escape.body()).doesNotContain("/app.js");
+        assertThat(get("/webjars/uplot/../uplot/dist/uPlot.iife.min.js").statusCode()).isEqualTo(404);
+        assertThat(get("/webjars/uplot/dist/%2e%2e/dist/uPlot.iife.min.js").statusCode()).isEqualTo(404);
+        assertThat(get("/api/targets/").statusCode()).isEqualTo(404);
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/targets"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.body()).contains("only GET");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.worker.backend.Completion;
 import dev.sycostream.worker.backend.BackendException;
+import dev.sycostream.json.Json;
 import dev.sycostream.worker.backend.openai.ChoiceTokens.TokenLogprob;
 import dev.sycostream.worker.backend.openai.OpenAiSettings.Api;
 import dev.sycostream.worker.backend.openai.OpenAiSettings.Scoring;
@@ -29,7 +30,7 @@ import java.util.Map;
 final class OpenAiProtocol {
     static final String ASSISTANT_TURN = "\n\nAssistant:";
     private static final String HUMAN_TURN = "Human:";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Server text quoted in errors is bounded: an HTML error page must not fill a dead letter. */
     private static final int MAX_QUOTED = 300;
 
