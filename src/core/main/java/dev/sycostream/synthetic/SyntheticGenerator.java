@@ -36,8 +36,8 @@ import java.util.Random;
  * 0-based index in the given list, one id space for both splits.
  */
 public final class SyntheticGenerator {
-    public static final String AGREE = "agree";
-    public static final String DISAGREE = "disagree";
+    public static final String AGREE = SyntheticTemplates.AGREE;
+    public static final String DISAGREE = SyntheticTemplates.DISAGREE;
     public static final String TRAIN = SyntheticTemplates.TRAIN;
     public static final String HELDOUT = SyntheticTemplates.HELDOUT;
     public static final int MIN_AGE = 30;

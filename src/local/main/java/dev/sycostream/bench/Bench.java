@@ -223,30 +223,30 @@ public final class Bench {
                 r.put("first_reply_s", replied.length == 0 ? -1 : (replied[0] - firstRequest) / 1000.0);
                 r.put("last_reply_s", replied.length == 0 ? -1 : (replied[replied.length - 1] - firstRequest) / 1000.0);
                 r.put("first_count_s", counts == null || counts.isEmpty() ? -1 : (counts.get(0).visibleAtMs() - firstRequest) / 1000.0);
-                long[] latency = latencies(replied, counts == null ? List.of() : counts);
+                long[] latency = Latencies.latencies(replied, counts == null ? List.of() : counts);
                 // The same latency for the replies of the second half of the run only (by reply time): the steady
                 // state, without the pipeline's cold start (JIT, the first transactions), which the whole-run p99
                 // mostly measures at --rate 400 (the first seconds' replies wait several seconds).
                 long half = replied.length == 0 ? 0 : firstRequest + (replied[replied.length - 1] - firstRequest) / 2;
-                long[] steady = latenciesAfter(replied, counts == null ? List.of() : counts, half);
+                long[] steady = Latencies.latenciesAfter(replied, counts == null ? List.of() : counts, half);
                 r.put("latency_2nd_half_n", steady.length);
-                r.put("latency_2nd_half_p50_ms", percentile(steady, 0.50));
-                r.put("latency_2nd_half_p99_ms", percentile(steady, 0.99));
+                r.put("latency_2nd_half_p50_ms", Latencies.percentile(steady, 0.50));
+                r.put("latency_2nd_half_p99_ms", Latencies.percentile(steady, 0.99));
                 r.put("latency_2nd_half_max_ms", steady.length == 0 ? -1 : steady[steady.length - 1]);
                 streamsMetrics(run.app().streams(), r);
                 dumpLatencies(replied, counts == null ? List.of() : counts, tracker, firstRequest);
                 r.put("latency_n", latency.length);
-                r.put("latency_p50_ms", percentile(latency, 0.50));
-                r.put("latency_p99_ms", percentile(latency, 0.99));
+                r.put("latency_p50_ms", Latencies.percentile(latency, 0.50));
+                r.put("latency_p99_ms", Latencies.percentile(latency, 0.99));
                 r.put("latency_max_ms", latency.length == 0 ? -1 : latency[latency.length - 1]);
                 // the same latency to the intermediate hops: scored answers visible in eval.scored, and pre-counted
                 // batches visible in the metrics repartition topic (the results are the third hop)
-                long[] toScored = latencies(replied, tracker.scoredCounts());
-                r.put("latency_scored_p50_ms", percentile(toScored, 0.50));
-                r.put("latency_scored_p99_ms", percentile(toScored, 0.99));
-                long[] toPreCounted = latencies(replied, tracker.preCountedCounts());
-                r.put("latency_precounted_p50_ms", percentile(toPreCounted, 0.50));
-                r.put("latency_precounted_p99_ms", percentile(toPreCounted, 0.99));
+                long[] toScored = Latencies.latencies(replied, tracker.scoredCounts());
+                r.put("latency_scored_p50_ms", Latencies.percentile(toScored, 0.50));
+                r.put("latency_scored_p99_ms", Latencies.percentile(toScored, 0.99));
+                long[] toPreCounted = Latencies.latencies(replied, tracker.preCountedCounts());
+                r.put("latency_precounted_p50_ms", Latencies.percentile(toPreCounted, 0.50));
+                r.put("latency_precounted_p99_ms", Latencies.percentile(toPreCounted, 0.99));
                 double cpuSeconds = (cpu1 - cpu0) / 1e9;
                 r.put("cpu_s", cpuSeconds);
                 r.put("cpu_us_per_answer", cpuSeconds * 1e6 / answerCount);
@@ -360,28 +360,6 @@ public final class Bench {
     }
 
     /**
-     * Reply-to-metric latency, sorted. Replies are ordered by replied_at_ms; the k-th reply's latency is the
-     * wall-clock time at which the target's cumulative metrics, as read (read_committed) by this bench, had first
-     * counted at least k answers, minus that reply's replied_at_ms.
-     */
-    static long[] latencies(long[] sortedRepliedAt, List<ResultsTracker.CountAt> counts) {
-        List<Long> out = new ArrayList<>();
-        int j = 0;
-        for (int k = 1; k <= sortedRepliedAt.length; k++) {
-            while (j < counts.size() && counts.get(j).counted() < k) {
-                j++;
-            }
-            if (j == counts.size()) {
-                break; // never counted (cannot happen once complete)
-            }
-            out.add(counts.get(j).visibleAtMs() - sortedRepliedAt[k - 1]);
-        }
-        long[] a = out.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(a);
-        return a;
-    }
-
-    /**
      * With {@code -Dsycostream.bench.dump=FILE}: one line per reply, "seconds after the first request, latency to
      * eval.scored, to the repartition topic, to the results" (ms; -1 if never seen), to see when in a run the tail
      * latencies happen.
@@ -392,9 +370,9 @@ public final class Bench {
         if (file == null) {
             return;
         }
-        long[] a = unsorted(replied, tracker.scoredCounts());
-        long[] b = unsorted(replied, tracker.preCountedCounts());
-        long[] c = unsorted(replied, counts);
+        long[] a = Latencies.unsorted(replied, tracker.scoredCounts());
+        long[] b = Latencies.unsorted(replied, tracker.preCountedCounts());
+        long[] c = Latencies.unsorted(replied, counts);
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < replied.length; k++) {
             sb.append(String.format(Locale.ROOT, "%.3f %d %d %d%n", (replied[k] - firstRequest) / 1000.0, a[k], b[k], c[k]));
@@ -404,33 +382,6 @@ public final class Bench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The latency of each reply in reply order (-1 when never counted). */
-    private static long[] unsorted(long[] sortedRepliedAt, List<ResultsTracker.CountAt> counts) {
-        long[] out = new long[sortedRepliedAt.length];
-        int j = 0;
-        for (int k = 1; k <= sortedRepliedAt.length; k++) {
-            while (j < counts.size() && counts.get(j).counted() < k) {
-                j++;
-            }
-            out[k - 1] = j == counts.size() ? -1 : counts.get(j).visibleAtMs() - sortedRepliedAt[k - 1];
-        }
-        return out;
-    }
-
-    /** As {@link #latencies}, for the replies made at or after {@code fromMs} only. */
-    static long[] latenciesAfter(long[] sortedRepliedAt, List<ResultsTracker.CountAt> counts, long fromMs) {
-        long[] all = unsorted(sortedRepliedAt, counts);
-        List<Long> out = new ArrayList<>();
-        for (int k = 0; k < sortedRepliedAt.length; k++) {
-            if (sortedRepliedAt[k] >= fromMs && all[k] >= 0) {
-                out.add(all[k]);
-            }
-        }
-        long[] a = out.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(a);
-        return a;
     }
 
     /**
@@ -460,12 +411,4 @@ public final class Bench {
         sums.forEach((k, v) -> r.put("streams_" + k.replace('-', '_'), v));
     }
 
-    /** Nearest-rank percentile of a sorted array; -1 when empty. */
-    static long percentile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int rank = (int) Math.ceil(q * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
 }

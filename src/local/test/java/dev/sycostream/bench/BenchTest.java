@@ -32,7 +32,7 @@ class BenchTest {
         List<ResultsTracker.CountAt> counts = List.of(new ResultsTracker.CountAt(300, 1),
                 new ResultsTracker.CountAt(500, 3), new ResultsTracker.CountAt(900, 4));
         // k=1: 300-100; k=2: 500-110; k=3: 500-120; k=4: 900-130
-        assertThat(Bench.latencies(replied, counts)).containsExactly(200, 380, 390, 770);
+        assertThat(Latencies.latencies(replied, counts)).containsExactly(200, 380, 390, 770);
     }
 
     @Test
@@ -41,9 +41,9 @@ class BenchTest {
         List<ResultsTracker.CountAt> counts = List.of(new ResultsTracker.CountAt(300, 1),
                 new ResultsTracker.CountAt(500, 3), new ResultsTracker.CountAt(900, 4));
         // replies at 120 and 130 only: 500-120, 900-130
-        assertThat(Bench.latenciesAfter(replied, counts, 120)).containsExactly(380, 770);
+        assertThat(Latencies.latenciesAfter(replied, counts, 120)).containsExactly(380, 770);
         // a reply never counted is left out
-        assertThat(Bench.latenciesAfter(new long[]{100, 200, 300, 400, 500}, counts, 450)).isEmpty();
+        assertThat(Latencies.latenciesAfter(new long[]{100, 200, 300, 400, 500}, counts, 450)).isEmpty();
     }
 
     @Test
@@ -52,9 +52,9 @@ class BenchTest {
         for (int i = 0; i < 100; i++) {
             sorted[i] = i + 1;
         }
-        assertThat(Bench.percentile(sorted, 0.50)).isEqualTo(50);
-        assertThat(Bench.percentile(sorted, 0.99)).isEqualTo(99);
-        assertThat(Bench.percentile(new long[0], 0.5)).isEqualTo(-1);
+        assertThat(Latencies.percentile(sorted, 0.50)).isEqualTo(50);
+        assertThat(Latencies.percentile(sorted, 0.99)).isEqualTo(99);
+        assertThat(Latencies.percentile(new long[0], 0.5)).isEqualTo(-1);
     }
 
     @Test

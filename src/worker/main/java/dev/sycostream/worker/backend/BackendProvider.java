@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A kind of backend the worker can use, found through {@link java.util.ServiceLoader} (listed in
  * {@code META-INF/services/dev.sycostream.worker.backend.BackendProvider}), so the worker never imports a backend's
- * package. Each {@code dev.sycostream.worker.Backends} loads its own provider instances: a provider may hold state
+ * package. Each worker's {@code Backends} loads its own provider instances: a provider may hold state
  * shared by the backends it builds (the OpenAI provider's HTTP client).
  */
 public interface BackendProvider {
