@@ -72,7 +72,7 @@ class DriftDetectionTopologyTest {
         // agree_wrong_with_opinion (0.28 -> 0.64) is detected, going up, within 250 rounds (one observation a round)
         DriftRecord addition = episodes.stream().filter(r -> r.getTask().equals(Tasks.ADDITION)
                 && r.getMetric().equals(MetricNames.AGREE_WRONG_WITH_OPINION)).findFirst().orElseThrow();
-        assertThat(addition.getDirection()).isEqualTo(DriftTest.UP);
+        assertThat(addition.getDirection()).isEqualTo(DriftCheck.UP);
         long delay = addition.getProbeRound() - switchRound + 1;
         assertThat(delay).isBetween(1L, 250L);
         assertThat(addition.getRecentRate()).isGreaterThan(addition.getBaselineRate());
@@ -80,7 +80,7 @@ class DriftDetectionTopologyTest {
                 r.getProbeRound() - switchRound + 1));
         System.out.printf("drift addition/agree_wrong_with_opinion detected %d rounds after the change (baseline %.3f, recent %d/%d)%n",
                 delay, addition.getBaselineRate(), addition.getRecentCount(), addition.getRecentN());
-        assertThat(episodes).allSatisfy(r -> assertThat(r.getDirection()).isEqualTo(DriftTest.UP));
+        assertThat(episodes).allSatisfy(r -> assertThat(r.getDirection()).isEqualTo(DriftCheck.UP));
         // once per episode: the rate stays at its new level, so each key has one episode and no clearing
         assertThat(episodes).extracting(r -> r.getTask() + "/" + r.getMetric()).doesNotHaveDuplicates();
         assertThat(drift).noneMatch(r -> r.getEvent().equals("cleared"));

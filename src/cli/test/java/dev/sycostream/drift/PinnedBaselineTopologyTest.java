@@ -67,7 +67,7 @@ class PinnedBaselineTopologyTest {
             assertThat(r.getTargetId()).isEqualTo("pinned");
             assertThat(r.getMetric()).isEqualTo(MetricNames.AGREE_WRONG_WITH_OPINION);
             assertThat(r.getBaselineN()).isEqualTo(2500);
-            assertThat(r.getDirection()).isEqualTo(DriftTest.UP);
+            assertThat(r.getDirection()).isEqualTo(DriftCheck.UP);
         });
         // metrics without a pinned count are never judged for the pinned target
         assertThat(drift).filteredOn(r -> r.getTargetId().equals("pinned"))

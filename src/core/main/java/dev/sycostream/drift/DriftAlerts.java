@@ -27,7 +27,7 @@ public final class DriftAlerts {
      */
     public static Alert of(DriftRecord r) {
         Interval ci = Wilson.interval(r.getRecentCount(), r.getRecentN());
-        boolean up = DriftTest.UP.equals(r.getDirection());
+        boolean up = DriftCheck.UP.equals(r.getDirection());
         return Alert.newBuilder()
                 .setRule(RULE).setTargetId(r.getTargetId()).setTask(r.getTask()).setMetric(r.getMetric())
                 .setComparator(up ? ">" : "<").setThreshold(r.getBaselineRate())

@@ -51,7 +51,7 @@ public final class DashboardServer implements AutoCloseable {
     private final ServerSocketChannel channel;
     private final Javalin app;
     private final Api api;
-    private final ComparisonsAndAlerts insights;
+    private final HistoryViews insights;
     private final PrometheusMetrics metrics;
     private final SseHub hub;
     private final Runnable beforeScrape;
@@ -69,7 +69,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /** @param insights the comparison and alert endpoints; null serves 404 with a reason for them */
-    public DashboardServer(WebOptions options, Api api, ComparisonsAndAlerts insights, PrometheusMetrics metrics,
+    public DashboardServer(WebOptions options, Api api, HistoryViews insights, PrometheusMetrics metrics,
                            SseHub hub, Runnable beforeScrape) {
         this.insights = insights;
         this.api = api;
@@ -132,7 +132,7 @@ public final class DashboardServer implements AutoCloseable {
         app.addHttpHandler(HandlerType.HEAD, path, handler);
     }
 
-    private Handler insight(String what, BiFunction<ComparisonsAndAlerts, Context, Api.Response> endpoint) {
+    private Handler insight(String what, BiFunction<HistoryViews, Context, Api.Response> endpoint) {
         return ctx -> json(ctx, insights == null
                 ? Api.error(404, what + " not served by this server")
                 : endpoint.apply(insights, ctx));

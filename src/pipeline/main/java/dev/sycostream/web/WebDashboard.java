@@ -18,8 +18,8 @@ public final class WebDashboard implements AutoCloseable {
         StreamsDashboardData data = new StreamsDashboardData(app::streams);
         feed = new LiveFeed(config.clientConfig(), new Topics(config.serdeConfig()), hub, metrics);
         try {
-            ComparisonsAndAlerts insights =
-                    new ComparisonsAndAlerts(config.clientConfig(), new Topics(config.serdeConfig()));
+            HistoryViews insights =
+                    new HistoryViews(config.clientConfig(), new Topics(config.serdeConfig()));
             server = new DashboardServer(options, new Api(data), insights, metrics, hub, () -> {
                 metrics.bindStreams(app.streams());
                 metrics.update(data.results());

@@ -1,7 +1,7 @@
 package dev.sycostream.stages.drift;
 
 import dev.sycostream.drift.DriftSettings;
-import dev.sycostream.drift.DriftTest;
+import dev.sycostream.drift.DriftCheck;
 
 import dev.sycostream.avro.DriftObservation;
 import dev.sycostream.avro.DriftRecord;
@@ -18,19 +18,19 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs the {@link DriftTest} of each target|task|metric: baseline answers add to the baseline (unless the target's
+ * Runs the {@link DriftCheck} of each target|task|metric: baseline answers add to the baseline (unless the target's
  * baseline is pinned to another checkpoint's counts, {@link PinnedBaselines}), each probe answer
  * updates the statistics and publishes a {@link DriftRecord} (event 'update', 'drift' or 'cleared'). The input is
  * keyed target|task|metric, so one metric's observations all reach the same task and store entry.
  */
 final class DriftDetector implements Processor<String, DriftObservation, String, DriftRecord> {
-    private final DriftTest test;
+    private final DriftCheck test;
     private ProcessorContext<String, DriftRecord> context;
     private KeyValueStore<String, DriftState> states;
     private ReadOnlyKeyValueStore<String, EvalTarget> targets;
 
     DriftDetector(DriftSettings settings) {
-        this.test = new DriftTest(settings);
+        this.test = new DriftCheck(settings);
     }
 
     @Override
@@ -48,7 +48,7 @@ final class DriftDetector implements Processor<String, DriftObservation, String,
         }
         DriftState s = states.get(record.key());
         if (s == null) {
-            s = DriftTest.empty();
+            s = DriftCheck.empty();
         }
         EvalTarget target = targets.get(o.getTargetId());
         PinnedBaseline pin = target == null ? null : target.getDriftBaseline();
@@ -64,21 +64,21 @@ final class DriftDetector implements Processor<String, DriftObservation, String,
             s.setBaselineCount(c == null ? 0L : c.getCount());
             s.setBaselineN(c == null ? 0L : c.getN()); // no count for this metric: never judged (n below the minimum)
         }
-        DriftTest.Event event = test.probe(s, o.getHit(), o.getAtMs());
+        DriftCheck.Event event = test.probe(s, o.getHit(), o.getAtMs());
         states.put(record.key(), s);
-        if (event == DriftTest.Event.SKIPPED) {
+        if (event == DriftCheck.Event.SKIPPED) {
             return;
         }
         context.forward(new Record<>(record.key(), toRecord(o, s, event), record.timestamp()));
     }
 
-    private DriftRecord toRecord(DriftObservation o, DriftState s, DriftTest.Event event) {
+    private DriftRecord toRecord(DriftObservation o, DriftState s, DriftCheck.Event event) {
         // The side that decides: the open episode's, or the one that just cleared, else the larger statistic.
         String side = s.getDrifting();
-        String lastSide = event == DriftTest.Event.CLEARED ? lastDirection(s) : side;
-        String shown = lastSide != null ? lastSide : s.getCusumUp() >= s.getCusumDown() ? DriftTest.UP : DriftTest.DOWN;
-        long count = DriftTest.UP.equals(shown) ? s.getUpCount() : s.getDownCount();
-        long n = DriftTest.UP.equals(shown) ? s.getUpN() : s.getDownN();
+        String lastSide = event == DriftCheck.Event.CLEARED ? lastDirection(s) : side;
+        String shown = lastSide != null ? lastSide : s.getCusumUp() >= s.getCusumDown() ? DriftCheck.UP : DriftCheck.DOWN;
+        long count = DriftCheck.UP.equals(shown) ? s.getUpCount() : s.getDownCount();
+        long n = DriftCheck.UP.equals(shown) ? s.getUpN() : s.getDownN();
         return DriftRecord.newBuilder()
                 .setTargetId(o.getTargetId()).setTask(o.getTask()).setMetric(o.getMetric())
                 .setEvent(switch (event) {

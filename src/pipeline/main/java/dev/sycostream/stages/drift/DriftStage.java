@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Stage 9: {@code sycostream.eval.scored} (answers of probed targets) → {@code sycostream.drift}, and each drift
  * episode's start and end → {@code sycostream.alerts}. The baseline of a target × task × metric is the target's
- * evaluation of the stored items; the recent data are its probe answers; see {@link DriftTest} for the test.
+ * evaluation of the stored items; the recent data are its probe answers; see {@link DriftCheck} for the test.
  */
 public final class DriftStage {
     public static final String STATE_STORE = "drift-state-store";

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * of scored request ids is changelogged, so this holds across restarts. Output is re-keyed by
  * "target_id|item_id" so both variants of an item meet in the same metrics task.
  */
-final class FirstReplyScorer implements Processor<String, ScoredPair, String, ScoredAnswer> {
+final class FirstReplyScorer implements Processor<String, RequestWithReply, String, ScoredAnswer> {
     private ProcessorContext<String, ScoredAnswer> context;
     private KeyValueStore<String, Long> scored;
 
@@ -26,7 +26,7 @@ final class FirstReplyScorer implements Processor<String, ScoredPair, String, Sc
     }
 
     @Override
-    public void process(Record<String, ScoredPair> record) {
+    public void process(Record<String, RequestWithReply> record) {
         if (record.value() == null || scored.get(record.key()) != null) {
             return; // a join retraction, or a request that was scored already: counted once
         }

@@ -64,7 +64,7 @@ public final class ScoringStage {
                 REQUESTS_STORE, fromMs);
         KTable<String, ModelReply> replies = table(builder, topics.modelReplies(), "scoring-replies",
                 REPLIES_STORE, fromMs);
-        return requests.join(replies, ScoredPair::new, Named.as("scoring-join-replies"))
+        return requests.join(replies, RequestWithReply::new, Named.as("scoring-join-replies"))
                 .toStream(Named.as("scoring-joined-stream"))
                 .process(FirstReplyScorer::new, Named.as("scoring-first-reply"), SCORED_IDS_STORE);
     }

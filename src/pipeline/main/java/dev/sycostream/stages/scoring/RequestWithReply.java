@@ -4,5 +4,5 @@ import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
 
 /** A request joined with its reply, the output of the request/reply table join. */
-record ScoredPair(ModelRequest request, ModelReply reply) {
+record RequestWithReply(ModelRequest request, ModelReply reply) {
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Request validation of the comparison endpoint (the data path is covered by DashboardBrowserIT). */
-class ComparisonsAndAlertsTest {
-    private final ComparisonsAndAlerts insights = new ComparisonsAndAlerts(Map.of("bootstrap.servers", "unused:9092"),
+class HistoryViewsTest {
+    private final HistoryViews insights = new HistoryViews(Map.of("bootstrap.servers", "unused:9092"),
             new Topics(Map.of("schema.registry.url", "mock://insights-test")));
 
     @Test

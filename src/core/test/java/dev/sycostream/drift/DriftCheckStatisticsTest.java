@@ -13,10 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reproducible): the false-alarm rate under no change against the configured ARL0, and the detection delay of a
  * change like the simulated target's (sycophancy 0.2 → 0.6 at knowledge 0.9).
  */
-class DriftTestStatisticsTest {
+class DriftCheckStatisticsTest {
 
-    private static DriftState baseline(DriftTest test, SplittableRandom rnd, double p, int n) {
-        DriftState s = DriftTest.empty();
+    private static DriftState baseline(DriftCheck test, SplittableRandom rnd, double p, int n) {
+        DriftState s = DriftCheck.empty();
         for (int i = 0; i < n; i++) {
             test.baseline(s, rnd.nextDouble() < p);
         }
@@ -29,7 +29,7 @@ class DriftTestStatisticsTest {
      */
     @Test
     void falseAlarmRateStaysBelowOneOverArl0WhenTheRateDoesNotChange() {
-        DriftTest test = new DriftTest(new DriftSettings(0.1, 1_000, 50));
+        DriftCheck test = new DriftCheck(new DriftSettings(0.1, 1_000, 50));
         SplittableRandom rnd = new SplittableRandom(20261127);
         long observations = 0;
         long alarms = 0;
@@ -39,7 +39,7 @@ class DriftTestStatisticsTest {
                     DriftState s = baseline(test, rnd, p, baselineN);
                     for (int i = 0; i < 100_000; i++) {
                         observations++;
-                        if (test.probe(s, rnd.nextDouble() < p, i) == DriftTest.Event.DRIFT) {
+                        if (test.probe(s, rnd.nextDouble() < p, i) == DriftCheck.Event.DRIFT) {
                             alarms++;
                             s.setDrifting(null); // count every false alarm: restart at once instead of waiting to clear
                         }
@@ -56,7 +56,7 @@ class DriftTestStatisticsTest {
     /** At the default settings not one alarm in four million stable observations (expected at most 4). */
     @Test
     void defaultSettingsGiveNoFalseAlarmOverALongStableRun() {
-        DriftTest test = new DriftTest(DriftSettings.DEFAULT);
+        DriftCheck test = new DriftCheck(DriftSettings.DEFAULT);
         SplittableRandom rnd = new SplittableRandom(7);
         long alarms = 0;
         long observations = 0;
@@ -64,7 +64,7 @@ class DriftTestStatisticsTest {
             DriftState s = baseline(test, rnd, p, 2500);
             for (int i = 0; i < 1_000_000; i++) {
                 observations++;
-                if (test.probe(s, rnd.nextDouble() < p, i) == DriftTest.Event.DRIFT) {
+                if (test.probe(s, rnd.nextDouble() < p, i) == DriftCheck.Event.DRIFT) {
                     alarms++;
                     s.setDrifting(null);
                 }
@@ -82,21 +82,21 @@ class DriftTestStatisticsTest {
      */
     @Test
     void detectsTheSimulatedSycophancyChangeWithinABoundedNumberOfProbes() {
-        DriftTest test = new DriftTest(DriftSettings.DEFAULT);
+        DriftCheck test = new DriftCheck(DriftSettings.DEFAULT);
         SplittableRandom rnd = new SplittableRandom(11);
         int[] delays = new int[500];
         for (int r = 0; r < delays.length; r++) {
             DriftState s = baseline(test, rnd, 0.28, 2500);
             for (int i = 0; i < 200; i++) { // some stable probes first: none may alarm
-                assertThat(test.probe(s, rnd.nextDouble() < 0.28, i)).isNotEqualTo(DriftTest.Event.DRIFT);
+                assertThat(test.probe(s, rnd.nextDouble() < 0.28, i)).isNotEqualTo(DriftCheck.Event.DRIFT);
             }
             int delay = 0;
-            DriftTest.Event e;
+            DriftCheck.Event e;
             do {
                 delay++;
                 e = test.probe(s, rnd.nextDouble() < 0.64, 200 + delay);
-            } while (e != DriftTest.Event.DRIFT && delay < 10_000);
-            assertThat(s.getDrifting()).isEqualTo(DriftTest.UP);
+            } while (e != DriftCheck.Event.DRIFT && delay < 10_000);
+            assertThat(s.getDrifting()).isEqualTo(DriftCheck.UP);
             delays[r] = delay;
         }
         Arrays.sort(delays);
@@ -107,21 +107,21 @@ class DriftTestStatisticsTest {
 
     @Test
     void anEpisodeClearsOnceTheRateIsBackAtTheBaselineAndAlarmsOnlyOncePerEpisode() {
-        DriftTest test = new DriftTest(DriftSettings.DEFAULT);
+        DriftCheck test = new DriftCheck(DriftSettings.DEFAULT);
         SplittableRandom rnd = new SplittableRandom(3);
         DriftState s = baseline(test, rnd, 0.6, 1000);
         int drifts = 0;
         for (int i = 0; i < 3000; i++) { // down to 0.3 for a long time: one episode, not one per crossing
-            if (test.probe(s, rnd.nextDouble() < 0.3, i) == DriftTest.Event.DRIFT) {
+            if (test.probe(s, rnd.nextDouble() < 0.3, i) == DriftCheck.Event.DRIFT) {
                 drifts++;
             }
         }
         assertThat(drifts).isEqualTo(1);
-        assertThat(s.getDrifting()).isEqualTo(DriftTest.DOWN);
+        assertThat(s.getDrifting()).isEqualTo(DriftCheck.DOWN);
         assertThat((double) s.getDownCount() / s.getDownN()).isBetween(0.25, 0.35);
         int cleared = -1;
         for (int i = 0; i < 3000 && cleared < 0; i++) {
-            if (test.probe(s, rnd.nextDouble() < 0.6, 3000 + i) == DriftTest.Event.CLEARED) {
+            if (test.probe(s, rnd.nextDouble() < 0.6, 3000 + i) == DriftCheck.Event.CLEARED) {
                 cleared = i + 1;
             }
         }
@@ -132,15 +132,15 @@ class DriftTestStatisticsTest {
 
     @Test
     void probesAreNotJudgedBeforeTheBaselineIsLargeEnough() {
-        DriftTest test = new DriftTest(new DriftSettings(0.1, 1000, 50));
-        DriftState s = DriftTest.empty();
+        DriftCheck test = new DriftCheck(new DriftSettings(0.1, 1000, 50));
+        DriftState s = DriftCheck.empty();
         for (int i = 0; i < 49; i++) {
             test.baseline(s, false);
         }
-        assertThat(test.probe(s, true, 0)).isEqualTo(DriftTest.Event.SKIPPED);
+        assertThat(test.probe(s, true, 0)).isEqualTo(DriftCheck.Event.SKIPPED);
         test.baseline(s, false);
         // baseline 0/50: only the upward side can be tested (the lower bound is 0)
-        assertThat(test.probe(s, true, 1)).isEqualTo(DriftTest.Event.UPDATE);
+        assertThat(test.probe(s, true, 1)).isEqualTo(DriftCheck.Event.UPDATE);
         assertThat(s.getCusumUp()).isPositive();
         assertThat(s.getCusumDown()).isZero();
     }

@@ -19,14 +19,14 @@ import java.util.TreeMap;
  * pairs two targets' scored answers item by item, which only {@code sycostream.eval.scored} holds, and alerts
  * are the records of {@code sycostream.alerts}, written by the alert stage.
  */
-public final class ComparisonsAndAlerts {
+public final class HistoryViews {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, Object> clientConfig;
     private final Topics topics;
     private final ProbingView probing;
 
-    public ComparisonsAndAlerts(Map<String, Object> clientConfig, Topics topics) {
+    public HistoryViews(Map<String, Object> clientConfig, Topics topics) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
         this.probing = new ProbingView(clientConfig, topics);

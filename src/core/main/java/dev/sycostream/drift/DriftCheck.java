@@ -21,7 +21,7 @@ import dev.sycostream.stats.Wilson;
  * reverse CUSUM (p0 + delta against p0, or p0 - delta against p0) collects evidence that the rate is back at the
  * baseline; when it reaches h the episode ends (one 'cleared' record, the alert clears) and detection restarts.
  */
-public final class DriftTest {
+public final class DriftCheck {
     /** What an observation did to the state. */
     public enum Event { SKIPPED, UPDATE, DRIFT, CLEARED }
 
@@ -31,7 +31,7 @@ public final class DriftTest {
     private final DriftSettings settings;
     private final double h;
 
-    public DriftTest(DriftSettings settings) {
+    public DriftCheck(DriftSettings settings) {
         this.settings = settings;
         this.h = settings.threshold();
     }
