@@ -48,7 +48,7 @@ public final class SycostreamTopology {
      * @param grace          how late (event time) a reply may arrive and still count in its window
      * @param trainingFilter keep a synthetic example for a target only if it answered the opinion-free claim
      *                       correctly (the paper's method); false reproduces the paper's no-filtration ablation
-     * @param alerts         alert rules judged on the cumulative results (stage 6); may be empty
+     * @param alerts         alert rules judged on the cumulative results (stage 7); may be empty
      * @param rescore        null for the live pipeline; set, the topology is a rescore run: no fan-out (no model is
      *                       asked anything), no training or alert stage, scoring from the recorded requests and
      *                       replies and metrics into {@code sycostream.metrics.rescored} (see {@link Rescore})

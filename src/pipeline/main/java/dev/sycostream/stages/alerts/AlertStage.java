@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.Stores;
 import java.util.List;
 
 /**
- * Stage 6: {@code sycostream.metrics.results} (cumulative) → {@code sycostream.alerts}, once per crossing of a
+ * Stage 7: {@code sycostream.metrics.results} (cumulative) → {@code sycostream.alerts}, once per crossing of a
  * start-up {@link AlertRule}. Always part of the topology, with no rules too, so adding rules later needs no
  * topology change and keeps the store's changelog.
  */

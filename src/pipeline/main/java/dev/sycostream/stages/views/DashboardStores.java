@@ -10,7 +10,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The store the dashboard queries: {@code sycostream.metrics.results} as a table, the latest result per
+ * Stage 6, the store the dashboard queries: {@code sycostream.metrics.results} as a table, the latest result per
  * {@code target|task|metric|window} key, for interactive queries by {@link StreamsDashboardData}.
  */
 public final class DashboardStores {
