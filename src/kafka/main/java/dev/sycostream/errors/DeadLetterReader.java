@@ -1,12 +1,12 @@
 package dev.sycostream.errors;
 
+import dev.sycostream.topics.TopicReaders;
 import dev.sycostream.deadletter.DeadLetters;
 
 import dev.sycostream.deadletter.StoredDeadLetter;
 
 import dev.sycostream.avro.DeadLetter;
 import dev.sycostream.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,7 +16,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,13 +35,9 @@ public final class DeadLetterReader {
 
     /** Every dead letter, by partition and offset. */
     public List<StoredDeadLetter> readAll(Duration timeout) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sycostream-deadletter-reader");
         List<StoredDeadLetter> letters = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReaders.open(clientConfig, "sycostream-deadletter-reader", null,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEADLETTER, timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             if (partitions.isEmpty()) {

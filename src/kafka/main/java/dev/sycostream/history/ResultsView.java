@@ -1,9 +1,9 @@
 package dev.sycostream.history;
 
+import dev.sycostream.topics.TopicReaders;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.deadletter.DeadLetters;
 import dev.sycostream.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -60,13 +60,8 @@ public final class ResultsView implements AutoCloseable {
      */
     public ResultsView(Map<String, Object> clientConfig, Topics topics) {
         this.deserializer = topics.metricsResults().valueSerde().deserializer();
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // no group: nothing to commit, no rebalances
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sycostream-results-view");
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = TopicReaders.open(clientConfig, "sycostream-results-view", "earliest", new StringDeserializer(),
+                new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.METRICS_RESULTS, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {

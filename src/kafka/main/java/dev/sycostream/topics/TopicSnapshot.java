@@ -1,7 +1,6 @@
 package dev.sycostream.topics;
 
 import dev.sycostream.deadletter.DeadLetters;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -40,17 +39,11 @@ public final class TopicSnapshot {
      */
     public static <V> long read(Map<String, Object> clientConfig, Topic<String, V> topic, Long fromMs, Duration timeout,
                                 Consumer<ConsumerRecord<String, V>> visitor) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sycostream-snapshot-" + topic.name());
         Deserializer<V> values = topic.valueSerde().deserializer();
         long skipped = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = TopicReaders.open(clientConfig, "sycostream-snapshot-" + topic.name(),
+                "earliest", new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), timeout);
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic.name() + " does not exist; provision the topics "

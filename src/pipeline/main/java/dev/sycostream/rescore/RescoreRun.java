@@ -1,5 +1,6 @@
 package dev.sycostream.rescore;
 
+import dev.sycostream.topics.TopicReaders;
 import dev.sycostream.app.PipelineApp;
 import dev.sycostream.avro.AnswerStatus;
 import dev.sycostream.avro.MetricResult;
@@ -16,7 +17,6 @@ import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.topology.SycostreamTopology;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -74,13 +74,8 @@ public final class RescoreRun implements AutoCloseable {
         this.expected = expected;
         this.app = new PipelineApp(this.config,
                 SycostreamTopology.Settings.DEFAULT.withRescore(new SycostreamTopology.Rescore(runId, fromMs)));
-        Map<String, Object> c = new HashMap<>(config.clientConfig());
-        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, runId + "-results");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = TopicReaders.open(config.clientConfig(), runId + "-results", "earliest", new StringDeserializer(),
+                new ByteArrayDeserializer());
         this.deserializer = topics.metricsRescored().valueSerde().deserializer();
     }
 

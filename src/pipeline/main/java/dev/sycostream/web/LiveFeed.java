@@ -1,10 +1,10 @@
 package dev.sycostream.web;
 
+import dev.sycostream.topics.TopicReaders;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelReply;
 import dev.sycostream.topics.ConsumerThread;
 import dev.sycostream.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,13 +43,8 @@ public final class LiveFeed implements AutoCloseable {
         this.replies = topics.modelReplies().valueSerde().deserializer();
         this.hub = hub;
         this.metrics = metrics;
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sycostream-web-feed");
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = TopicReaders.open(clientConfig, "sycostream-web-feed", "latest", new StringDeserializer(),
+                new ByteArrayDeserializer());
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(Topics.METRICS_RESULTS, Topics.MODEL_REPLIES)) {

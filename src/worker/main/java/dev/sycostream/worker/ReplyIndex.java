@@ -1,8 +1,8 @@
 package dev.sycostream.worker;
 
+import dev.sycostream.topics.TopicReaders;
 import dev.sycostream.topics.ConsumerThread;
 import dev.sycostream.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -38,12 +37,9 @@ final class ReplyIndex implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
 
     ReplyIndex(Map<String, Object> clientConfig, String workerId) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sycostream-worker-" + workerId + "-reply-index");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group: every worker reads them all
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // assigned partitions, no group: every worker reads them all
+        this.consumer = TopicReaders.open(clientConfig, "sycostream-worker-" + workerId + "-reply-index", null,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.follower = new ConsumerThread(consumer, "sycostream-worker-" + workerId + "-reply-index", this::follow);
     }
 
