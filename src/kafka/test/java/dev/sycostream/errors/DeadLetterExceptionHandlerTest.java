@@ -30,7 +30,8 @@ class DeadLetterExceptionHandlerTest {
         MockSchemaRegistryClient.dropScope(SCOPE);
     }
 
-    private static ErrorHandlerContext context(byte[] key, byte[] value) {
+    /** A record read from model.replies partition 2, offset 17, by the scoring stage; shared with RegistryFailureHandlingTest. */
+    static ErrorHandlerContext context(byte[] key, byte[] value) {
         return new ErrorHandlerContext() {
             public String topic() { return "sycostream.model.replies"; }
             public int partition() { return 2; }

@@ -39,17 +39,7 @@ class RegistryFailureHandlingTest {
     }
 
     private static ErrorHandlerContext context() {
-        return new ErrorHandlerContext() {
-            public String topic() { return "sycostream.model.replies"; }
-            public int partition() { return 2; }
-            public long offset() { return 17; }
-            public Headers headers() { return new RecordHeaders(); }
-            public String processorNodeId() { return "scoring-first-reply"; }
-            public TaskId taskId() { return new TaskId(1, 2); }
-            public long timestamp() { return 5; }
-            public byte[] sourceRawKey() { return null; }
-            public byte[] sourceRawValue() { return VALUE; }
-        };
+        return DeadLetterExceptionHandlerTest.context(null, VALUE);
     }
 
     private static SerializationException failure(int status, int errorCode, String message) {
