@@ -4,10 +4,11 @@ import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.datasets.DatasetSpec;
-import dev.sycostream.input.ReadResult;
+import dev.sycostream.datasets.DatasetFiles;
 import dev.sycostream.embedded.EmbeddedKafkaBroker;
 import dev.sycostream.embedded.EmbeddedStack;
-import dev.sycostream.ingest.DatasetIngestor;
+import dev.sycostream.ingest.IngestPlan;
+import dev.sycostream.ingest.IngestReport;
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.report.ResultsFormatter;
@@ -113,12 +114,15 @@ public final class Demo {
                             model.backend(), model.params()));
                     err.println("target " + model.name() + " registered: " + model.describe());
                 }
-                long now = System.currentTimeMillis();
-                for (DatasetSpec spec : specs) {
-                    ReadResult data = spec.load(options.seed(), now);
-                    DatasetIngestor.Counts counts = run.ingest(data);
-                    err.println("dataset " + spec.describe() + ": " + counts.accepted() + " items"
-                            + (counts.rejected() > 0 ? ", " + counts.rejected() + " rejected (see sycostream.deadletter)" : ""));
+                IngestPlan plan;
+                try {
+                    plan = IngestPlan.of(specs, options.seed(), System.currentTimeMillis(), run.items(), false);
+                } catch (DatasetFiles.Refused e) {
+                    err.println("error: " + e.getMessage());
+                    return 2;
+                }
+                if (IngestReport.ingest(plan, run::ingest, run::retire, err, err, "dataset ") != 0) {
+                    return 1; // a dataset gave no item at all: its metrics would never be what the user asked for
                 }
                 boolean done = run.awaitComplete(options.timeout(), line -> err.println("progress: " + line));
                 if (!done) {

@@ -1,5 +1,6 @@
 package dev.sycostream.stages.fanout;
 
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.prompts.RequestIds;
 
 import dev.sycostream.prompts.PromptRenderer;
@@ -29,6 +30,8 @@ import java.util.Set;
  *       is sent the stored items in key order, a bounded chunk per punctuation so a large backlog never
  *       blocks the task or its commits.</li>
  * </ul>
+ * An item ingested again with the same content (so the same id) is stored again (its provenance may be newer) but
+ * not sent again. A tombstone retires an item: it leaves the store, so no target is sent it from then on.
  * An item that cannot be rendered throws before it is stored; the processing exception handler dead-letters
  * it with the reason.
  */
@@ -59,7 +62,12 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
             return;
         }
         List<PromptVariant> variants = PromptRenderer.render(record.value());
+        DatasetItem previous = items.get(record.key());
         items.put(record.key(), record.value());
+        if (previous != null && ItemIdentity.of(previous).equals(ItemIdentity.of(record.value()))) {
+            // Ingested again unchanged: every target whose scan passed it was sent it, the others will reach it.
+            return;
+        }
         try (KeyValueIterator<String, EvalTarget> it = targets.all()) {
             while (it.hasNext()) {
                 EvalTarget target = it.next().value;
