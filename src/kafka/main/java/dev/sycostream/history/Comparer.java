@@ -1,5 +1,6 @@
 package dev.sycostream.history;
 
+import dev.sycostream.compare.ItemOverlap;
 import dev.sycostream.compare.CheckpointComparison;
 
 import dev.sycostream.compare.Verdict;
@@ -41,6 +42,15 @@ public final class Comparer {
      * @throws IllegalArgumentException if either target has no scored answers, or base equals candidate
      */
     public List<Comparison> compare(String base, String candidate, double alpha, Duration timeout) {
+        return compareWithOverlap(base, candidate, alpha, timeout).comparisons();
+    }
+
+    /** The comparisons and, per task, how many items the two targets share. */
+    public record Result(List<Comparison> comparisons, List<ItemOverlap.TaskOverlap> overlap) {
+    }
+
+    /** As {@link #compare}, with the item overlap. */
+    public Result compareWithOverlap(String base, String candidate, double alpha, Duration timeout) {
         if (base.equals(candidate)) {
             throw new IllegalArgumentException("--base and --candidate are both '" + base + "'; compare two different targets");
         }
@@ -64,8 +74,8 @@ public final class Comparer {
                         + " (is the name right? a target's id is NAME@CHECKPOINT when registered by `target add`)");
             }
         }
-        return CheckpointComparison.compare(base, byTarget.get(base), candidate, byTarget.get(candidate), alpha,
-                System.currentTimeMillis());
+        return new Result(CheckpointComparison.compare(base, byTarget.get(base), candidate, byTarget.get(candidate), alpha,
+                System.currentTimeMillis()), ItemOverlap.of(byTarget.get(base), byTarget.get(candidate)));
     }
 
     /** Writes the comparisons to {@code sycostream.metrics.comparisons}, key "base|candidate|task|metric". */

@@ -11,6 +11,7 @@ import dev.sycostream.ingest.IngestPlan;
 import dev.sycostream.ingest.IngestReport;
 import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.probing.ProbeBudgets;
+import dev.sycostream.identity.Provenance;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.worker.WorkerSettings;
@@ -137,6 +138,7 @@ public final class Demo {
                     out.println(ResultsFormatter.json(results));
                 } else {
                     out.println(ResultsFormatter.table(results));
+                    out.print(ResultsFormatter.datasets(results, Provenance.of(run.items())));
                 }
                 out.flush();
                 if (!options.untilDone()) {
