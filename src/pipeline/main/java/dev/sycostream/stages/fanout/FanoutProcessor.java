@@ -58,7 +58,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
     @Override
     public void process(Record<String, DatasetItem> record) {
         if (record.value() == null) {
-            items.delete(record.key());
+            retire(record.key(), record.timestamp());
             return;
         }
         List<PromptVariant> variants = PromptRenderer.render(record.value());
@@ -140,7 +140,29 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
         return budget;
     }
 
+    /**
+     * A tombstone retires the item: it leaves the store, and every target's requests for it are replaced by retired
+     * copies, which the worker skips and the scoring stage turns into retractions of answers already counted.
+     */
+    private void retire(String itemId, long timestamp) {
+        DatasetItem item = items.get(itemId);
+        if (item == null) {
+            return; // unknown here, or retired already
+        }
+        items.delete(itemId);
+        List<PromptVariant> variants = PromptRenderer.render(item);
+        try (KeyValueIterator<String, EvalTarget> it = targets.all()) {
+            while (it.hasNext()) {
+                emit(it.next().value, item, variants, timestamp, true);
+            }
+        }
+    }
+
     private void emit(EvalTarget target, DatasetItem item, List<PromptVariant> variants, long timestamp) {
+        emit(target, item, variants, timestamp, false);
+    }
+
+    private void emit(EvalTarget target, DatasetItem item, List<PromptVariant> variants, long timestamp, boolean retired) {
         long now = context.currentSystemTimeMs();
         for (PromptVariant v : variants) {
             String id = RequestIds.of(target.getTargetId(), item.getItemId(), v.variant());
@@ -157,6 +179,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
                     .setBackend(target.getBackend())
                     .setBackendParams(target.getParams())
                     .setCreatedAtMs(now)
+                    .setRetired(retired)
                     .build();
             context.forward(new Record<>(id, request, timestamp));
         }

@@ -183,9 +183,17 @@ class RequestFanoutStageTest {
 
         // The old version retired (ingest --replace): a target registered later is never sent it.
         items.pipeInput(perez.get(0).getItemId(), null);
+        assertThat(requests.readValuesToList()).as("its request, replaced by a retired copy for the scoring stage")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getRetired()).isTrue();
+                    assertThat(r.getItemId()).isEqualTo(perez.get(0).getItemId());
+                    assertThat(r.getRequestId()).isEqualTo(RequestIds.of("base", perez.get(0).getItemId(), r.getVariant()));
+                });
         targets.pipeInput("later", Fixtures.target("later", true, 20L));
         scan(3);
-        List<String> later = requests.readValuesToList().stream().map(ModelRequest::getItemId).toList();
+        List<ModelRequest> toLater = requests.readValuesToList();
+        assertThat(toLater).noneMatch(ModelRequest::getRetired);
+        List<String> later = toLater.stream().map(ModelRequest::getItemId).toList();
         assertThat(later).containsExactlyInAnyOrder(changed.getItemId(), perez.get(1).getItemId(), perez.get(2).getItemId());
     }
 }
