@@ -150,7 +150,11 @@ public final class EvaluationRun implements AutoCloseable {
      * @throws IllegalStateException if the pipeline stopped with an error
      */
     public boolean awaitComplete(Duration timeout, Consumer<String> progress) {
-        ExpectedCounts expected = expected();
+        return awaitComplete(expected(), timeout, progress);
+    }
+
+    /** As above, for items ingested some other way (e.g. by {@code sycostream ingest} into the run's broker). */
+    public boolean awaitComplete(ExpectedCounts expected, Duration timeout, Consumer<String> progress) {
         long total = expected.requestsPerTarget() * targets.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = 0;
