@@ -43,7 +43,8 @@ public final class EvaluationRun implements AutoCloseable {
     private final List<ModelWorker> workers = new ArrayList<>();
     private ResultsView results;
     private WebDashboard dashboard;
-    private final List<DatasetItem> items = new ArrayList<>();
+    /** The items ingested through this run, by id: the same item ingested twice is one item, asked once. */
+    private final Map<String, DatasetItem> items = new java.util.LinkedHashMap<>();
     private final Set<String> targets = new LinkedHashSet<>();
 
     private EvaluationRun(SycostreamConfig config, SycostreamTopology.Settings settings) {
@@ -118,13 +119,27 @@ public final class EvaluationRun implements AutoCloseable {
         try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
             counts = ingestor.ingest(data);
         }
-        items.addAll(data.items());
+        data.items().forEach(i -> items.put(i.getItemId(), i));
         return counts;
+    }
+
+    /** Tombstones for items (see {@link DatasetIngestor#retire}); they no longer count in {@link #expected()}. */
+    public long retire(List<String> itemIds) {
+        try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
+            ingestor.retire(itemIds);
+        }
+        itemIds.forEach(items::remove);
+        return itemIds.size();
+    }
+
+    /** The items ingested through this run (after retirements). */
+    public java.util.Collection<DatasetItem> items() {
+        return java.util.Collections.unmodifiableCollection(items.values());
     }
 
     /** The n each metric must reach, from the items ingested through this run. */
     public ExpectedCounts expected() {
-        return ExpectedCounts.of(items);
+        return ExpectedCounts.of(items.values());
     }
 
     /**
