@@ -8,6 +8,7 @@ import dev.sycostream.prompts.PromptVariant;
 
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.FanoutProgressState;
 import dev.sycostream.avro.ModelRequest;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -39,7 +40,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
     private final RequestFanoutStage.Settings settings;
     private ProcessorContext<String, ModelRequest> context;
     private KeyValueStore<String, DatasetItem> items;
-    private KeyValueStore<String, String> progress;
+    private KeyValueStore<String, FanoutProgressState> progress;
     private ReadOnlyKeyValueStore<String, EvalTarget> targets;
 
     FanoutProcessor(RequestFanoutStage.Settings settings) {
@@ -71,12 +72,9 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
         try (KeyValueIterator<String, EvalTarget> it = targets.all()) {
             while (it.hasNext()) {
                 EvalTarget target = it.next().value;
-                String p = progress.get(target.getTargetId());
-                if (target.getActive() && p != null) {
-                    FanoutProgress fp = FanoutProgress.decode(p);
-                    if (fp.registeredAtMs() == target.getRegisteredAtMs() && fp.covers(record.key())) {
-                        emit(target, record.value(), variants, record.timestamp());
-                    }
+                FanoutProgress fp = target.getActive() ? FanoutProgress.fromState(progress.get(target.getTargetId())) : null;
+                if (fp != null && fp.registeredAtMs() == target.getRegisteredAtMs() && fp.covers(record.key())) {
+                    emit(target, record.value(), variants, record.timestamp());
                 }
             }
         }
@@ -99,7 +97,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
             }
         }
         List<String> stale = new java.util.ArrayList<>();
-        try (KeyValueIterator<String, String> it = progress.all()) {
+        try (KeyValueIterator<String, FanoutProgressState> it = progress.all()) {
             it.forEachRemaining(kv -> {
                 if (!live.contains(kv.key)) {
                     stale.add(kv.key);
@@ -110,8 +108,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
     }
 
     private int scan(EvalTarget target, int budget) {
-        String stored = progress.get(target.getTargetId());
-        FanoutProgress fp = stored == null ? null : FanoutProgress.decode(stored);
+        FanoutProgress fp = FanoutProgress.fromState(progress.get(target.getTargetId()));
         if (fp == null || fp.registeredAtMs() != target.getRegisteredAtMs()) {
             fp = FanoutProgress.started(target.getRegisteredAtMs());
         } else if (fp.done()) {
@@ -136,7 +133,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
             }
         }
         FanoutProgress next = fp.advancedTo(last);
-        progress.put(target.getTargetId(), (exhausted ? next.finished() : next).encode());
+        progress.put(target.getTargetId(), (exhausted ? next.finished() : next).toState());
         return budget;
     }
 
