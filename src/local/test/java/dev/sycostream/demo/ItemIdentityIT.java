@@ -10,7 +10,7 @@ import dev.sycostream.datasets.PerezSample;
 import dev.sycostream.embedded.EmbeddedStack;
 import dev.sycostream.history.DatasetCatalog;
 import dev.sycostream.ingest.DatasetIngestor;
-import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.json.Json;
 import dev.sycostream.metrics.ExpectedCounts;
