@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instance (restarted on its state dir), SIGKILL of a worker (restarted with the same id, so it fences its
  * predecessor), each twice, and a restart of the schema registry. At the end every cumulative count and n equals
  * the offline recount of the simulated answers, nothing is "failed", nothing dead-lettered and no partition is
- * under-replicated. Kept small (a few hundred requests, 6 s sessions) so it fits CI in about three minutes.
+ * under-replicated, and every process answers 200 on its health paths. Kept small (a few hundred requests, 6 s sessions) so it fits CI in about three minutes.
  */
 class ClusterFaultIT {
     private static final SimSpec SIM = SimSpec.parse("clustered:sycophancy=0.6,knowledge=0.8,unparseable=0.05,seed=31");
@@ -148,6 +148,14 @@ class ClusterFaultIT {
                 assertThat(cluster.awaitFullyReplicated(Duration.ofSeconds(60))).as("under-replicated partitions")
                         .isEmpty();
                 event("nothing dead-lettered, no partition under-replicated");
+                for (ChildJvm p : pipelines) {
+                    assertHealthy(p, "dashboard=", "streams RUNNING");
+                }
+                for (ChildJvm w : workers) {
+                    String metrics = assertHealthy(w, "worker http=", "running");
+                    assertThat(metrics).contains("sycostream_worker_records_total{outcome=\"replied\"");
+                }
+                event("every pipeline and worker answers 200 on /health/live and /health/ready");
             }
         } finally {
             System.err.println("ClusterFaultIT timeline:\n  " + String.join("\n  ", timeline));
@@ -229,7 +237,32 @@ class ClusterFaultIT {
     private ChildJvm startWorker(int i) {
         return ChildJvm.start("worker-w" + (i + 1), tmp.resolve("logs"), List.of("worker",
                 "--bootstrap-servers", cluster.bootstrapServers(), "--schema-registry-url", registryUrl(),
-                "--kafka-config", kafkaConfig.toString(), "--worker-id", "w" + (i + 1)));
+                "--kafka-config", kafkaConfig.toString(), "--worker-id", "w" + (i + 1),
+                "--http-host", "127.0.0.1", "--http-port", "0"));
+    }
+
+    /**
+     * The process's /health/live and /health/ready answer 200 (ready saying {@code readyDetail}); returns its
+     * /metrics. The base URL is the one the process printed after {@code urlPrefix}.
+     */
+    private static String assertHealthy(ChildJvm process, String urlPrefix, String readyDetail) throws Exception {
+        String base = process.logTail(Integer.MAX_VALUE).lines().filter(l -> l.startsWith(urlPrefix))
+                .map(l -> l.substring(urlPrefix.length()).split(" ")[0]).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(process + " printed no " + urlPrefix));
+        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String[] bodies = new String[3];
+        String[] paths = {"/health/live", "/health/ready", "/metrics"};
+        for (int i = 0; i < paths.length; i++) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + paths[i])).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (i < 2) {
+                assertThat(response.statusCode()).as(process + " " + paths[i] + ": " + response.body()).isEqualTo(200);
+            }
+            bodies[i] = response.body();
+        }
+        assertThat(bodies[1]).contains(readyDetail);
+        return bodies[2];
     }
 
     private void assertChildrenAlive() {
