@@ -3,6 +3,7 @@ package dev.sycostream.cli;
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.compare.CompareFormatter;
 import dev.sycostream.history.Comparer;
+import dev.sycostream.compare.ItemOverlap;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
@@ -44,12 +45,15 @@ final class CompareCommand implements Callable<Integer> {
         var config = connection.connect();
         Topics topics = new Topics(config.serdeConfig());
         Comparer comparer = new Comparer(config.clientConfig(), topics);
-        List<Comparison> comparisons = comparer.compare(base, candidate, alpha, timeout);
+        Comparer.Result result = comparer.compareWithOverlap(base, candidate, alpha, timeout);
+        List<Comparison> comparisons = result.comparisons();
         if (!noPublish) {
             new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
             comparer.publish(comparisons, timeout);
         }
         System.out.print(json ? CompareFormatter.json(comparisons) + "\n" : CompareFormatter.table(comparisons));
+        // With --json, stdout stays the array of rows; the overlap goes to stderr.
+        (json ? System.err : System.out).print(ItemOverlap.describe(base, candidate, result.overlap()));
         if (comparisons.isEmpty()) {
             System.err.println("no task and metric was answered by both " + base + " and " + candidate);
         }

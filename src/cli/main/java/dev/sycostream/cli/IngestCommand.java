@@ -1,8 +1,11 @@
 package dev.sycostream.cli;
 
+import dev.sycostream.datasets.DatasetFiles;
 import dev.sycostream.datasets.DatasetSpec;
-import dev.sycostream.input.ReadResult;
+import dev.sycostream.history.DatasetCatalog;
 import dev.sycostream.ingest.DatasetIngestor;
+import dev.sycostream.ingest.IngestPlan;
+import dev.sycostream.ingest.IngestReport;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
@@ -10,11 +13,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "ingest", description = {"Loads datasets into sycostream.datasets.raw; bad lines go to sycostream.deadletter with the reason.",
-        "SPEC: addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH"})
+        "SPEC: addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH",
+        "Item ids come from content: the same question ingested again is the same item and is not asked again.",
+        "Refused before anything is sent: an empty file, a Git LFS pointer, a byte copy of a file ingested under another task.",
+        "Exit 1 if a dataset gave no item at all (its rejected lines are still dead-lettered), 2 if a file is refused."})
 final class IngestCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
@@ -29,28 +36,26 @@ final class IngestCommand implements Callable<Integer> {
             description = "Label names, in label-index order, for classification:NAME=PATH datasets without a built-in label map.")
     List<String> labels;
 
+    @Option(names = "--replace", description = {"Replace each task read here: its stored items that the new files do not have are "
+            + "retired (never asked again; answers already counted stay counted). Without it new items are added and old ones stay."})
+    boolean replace;
+
     @Override
     public Integer call() {
         List<DatasetSpec> parsed = specs.stream().map(s -> DatasetSpec.parse(s, labels)).toList(); // fail before sending anything
         var config = connection.connect();
         Topics topics = new Topics(config.serdeConfig());
         new TopicProvisioner(config.clientConfig()).ensure(topics.all(), config.partitions(), config.replicationFactor());
-        long accepted = 0;
+        DatasetCatalog stored = DatasetCatalog.read(config.clientConfig(), topics, Duration.ofMinutes(2));
+        IngestPlan plan;
+        try {
+            plan = IngestPlan.of(parsed, seed, System.currentTimeMillis(), stored.items(), replace);
+        } catch (DatasetFiles.Refused e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
-        for (DatasetSpec spec : parsed) {
-            ReadResult data = spec.load(seed, System.currentTimeMillis());
-            DatasetIngestor.Counts c = ingestor.ingest(data);
-            accepted += c.accepted();
-            System.out.println(spec.describe() + ": " + c.accepted() + " items, " + c.rejected() + " rejected");
-            data.rejected().stream().limit(10).forEach(r -> System.err.println("  rejected " + r.source() + ": " + r.reason()));
+            return IngestReport.ingest(plan, ingestor::ingest, ingestor::retire, System.out, System.err);
         }
-        }
-        // Rejected lines are reported and dead-lettered; only a run that accepted nothing is a failure.
-        if (accepted == 0) {
-            System.err.println("error: no dataset item could be read; every rejected line is in " + Topics.DEADLETTER
-                    + " (sycostream deadletter list --stage ingest)");
-            return 1;
-        }
-        return 0;
     }
 }

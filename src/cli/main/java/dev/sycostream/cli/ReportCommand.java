@@ -2,6 +2,7 @@ package dev.sycostream.cli;
 
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.report.ResultsFormatter;
+import dev.sycostream.history.DatasetCatalog;
 import dev.sycostream.history.ResultsView;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
@@ -34,6 +35,11 @@ final class ReportCommand implements Callable<Integer> {
             List<MetricResult> results = (windows ? view.latest() : view.cumulative()).stream()
                     .filter(r -> target == null || target.equals(r.getTargetId())).toList();
             System.out.println(json ? ResultsFormatter.json(results) : ResultsFormatter.table(results));
+            if (!json) {
+                Topics topics = new Topics(config.serdeConfig());
+                System.out.print(ResultsFormatter.datasets(results,
+                        DatasetCatalog.read(config.clientConfig(), topics, Duration.ofSeconds(30)).provenance()));
+            }
         }
         return 0;
     }

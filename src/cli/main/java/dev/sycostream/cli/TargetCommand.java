@@ -1,9 +1,9 @@
 package dev.sycostream.cli;
 
-import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.drift.PinnedBaselines;
 import dev.sycostream.history.ResultsView;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.worker.Backends;

@@ -28,8 +28,9 @@ import java.util.concurrent.Future;
  * Writes a dataset into the pipeline: every item to {@code sycostream.datasets.raw} keyed by item_id, every
  * rejected line to {@code sycostream.deadletter} (stage {@value #STAGE}) with its original bytes.
  *
- * <p>The items topic is compacted by item_id, so ingesting the same dataset again replaces items instead of
- * duplicating them; the idempotent producer keeps retries from reordering or doubling records.
+ * <p>The items topic is compacted by item_id, and ids come from content, so ingesting the same dataset again
+ * writes the same items under the same ids instead of duplicating them (the pipeline sees they are unchanged and
+ * asks nothing); the idempotent producer keeps retries from reordering or doubling records.
  * {@link #ingest} returns only once the broker acknowledged every record, so a caller that reports success
  * has really stored the data.
  */
@@ -120,6 +121,24 @@ public final class DatasetIngestor implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot serialize " + what + ": " + DeadLetters.reasonOf(e), e);
         }
+    }
+
+    /**
+     * Retires items: a tombstone per id in {@code sycostream.datasets.raw}, so the pipeline drops them from its items
+     * store and never sends them to a target again (answers already counted stay counted: they were real answers
+     * to questions that were asked). Returns once every tombstone is acknowledged.
+     */
+    public long retire(List<String> itemIds) {
+        List<Pending> pending = new ArrayList<>(itemIds.size());
+        for (String id : itemIds) {
+            pending.add(new Pending("tombstone of item " + id, producer.send(new ProducerRecord<>(Topics.DATASETS_RAW, id, null))));
+        }
+        producer.flush();
+        awaitAll(pending);
+        if (!itemIds.isEmpty()) {
+            log.info("retired {} items from {}", itemIds.size(), Topics.DATASETS_RAW);
+        }
+        return itemIds.size();
     }
 
     @Override

@@ -1,14 +1,21 @@
 package dev.sycostream.probing;
 
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.avro.ProbeLedgerRound;
+import dev.sycostream.avro.ProbeLedgerState;
 import dev.sycostream.avro.ProbeRound;
 import dev.sycostream.prompts.Tasks;
+import dev.sycostream.serde.WireFormat;
+import dev.sycostream.stages.probing.ProbeStage;
 import dev.sycostream.testing.Fixtures;
 import dev.sycostream.testing.ProbeDriftHarness;
+import dev.sycostream.testing.TopologyHarness;
 import dev.sycostream.topology.SycostreamTopology;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +27,7 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The probe schedule on the production topology: stratified rounds, fresh ids, the budget, restarts. */
+/** The probe schedule on the production topology: stratified rounds, fresh ids, the budget, the upgrade of its ledger. */
 class ProbeScheduleTopologyTest {
     @TempDir
     Path stateDir;
@@ -126,5 +133,45 @@ class ProbeScheduleTopologyTest {
         rounds.forEach(r -> strata.addAll(r.getStrata().keySet()));
         assertThat(strata).hasSize(4);
         assertThat(seen).filteredOn(r -> r.getTargetId().equals("none")).allSatisfy(r -> assertThat(r.getProbeRound()).isNull());
+    }
+
+    /**
+     * The upgrade of {@code probing-ledger-store}: an earlier version left "next;t1:n1,..." text in its changelog and
+     * a restore puts it into the store as it is. The round numbers go on from it, the budget counts its rounds, and
+     * the ledger is Avro once the next round is sent.
+     */
+    @Test
+    void theScheduleGoesOnFromTheLegacyLedgerTextOfAnEarlierVersion() throws Exception {
+        long start = TopologyHarness.START_MS;
+        List<ProbeRound> rounds;
+        byte[] raw;
+        ProbeLedgerState stored;
+        try (ProbeDriftHarness p = new ProbeDriftHarness(stateDir, SycostreamTopology.Settings.DEFAULT)) {
+            loadItems(p);
+            p.targets.pipeInput("t", ProbeDriftHarness.target("t", "0.3", ProbeBudgets.parse("120/h")));
+            // rounds 1 to 6 were sent; round 6 (4 requests) a minute ago, a large one two hours ago (out of the period)
+            String legacy = "7;" + (start - 2 * HOUR) + ":100," + (start - 60_000) + ":4";
+            p.h.restoreRaw(ProbeStage.LEDGER_STORE, "t", legacy.getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 10; i++) {
+                p.advanceAndAnswer(Duration.ofSeconds(30));
+            }
+            rounds = p.h.output(p.h.topics.probeRounds()).readValuesToList();
+            raw = p.h.rawValue(ProbeStage.LEDGER_STORE, "t");
+            KeyValueStore<String, ProbeLedgerState> ledgers = p.h.driver.getKeyValueStore(ProbeStage.LEDGER_STORE);
+            stored = ledgers.get("t");
+        }
+        assertThat(rounds).isNotEmpty();
+        ProbeRound first = rounds.get(0);
+        assertThat(first.getRound()).as("numbers go on after the legacy ledger's").isEqualTo(7);
+        // a round of 4 is due 2 minutes (an hour x 4 / 120) after the legacy ledger's last round, not before
+        assertThat(first.getAtMs()).isGreaterThanOrEqualTo(start - 60_000 + 120_000);
+        assertThat(first.getSentInPeriod()).as("the legacy round of a minute ago counts, the 2-hour-old one not")
+                .isEqualTo(4 + 4);
+        assertThat(rounds).extracting(ProbeRound::getRound).containsExactly(
+                java.util.stream.LongStream.rangeClosed(7, 6 + rounds.size()).boxed().toArray(Long[]::new));
+        assertThat(raw[0]).as("rewritten in the Avro wire format").isEqualTo(WireFormat.MAGIC_BYTE);
+        assertThat(stored.getNextRound()).isEqualTo(7 + rounds.size());
+        assertThat(stored.getRecent()).extracting(ProbeLedgerRound::getAtMs).contains(start - 60_000)
+                .doesNotContain(start - 2 * HOUR);
     }
 }

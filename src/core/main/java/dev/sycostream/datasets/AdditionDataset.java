@@ -1,12 +1,12 @@
 package dev.sycostream.datasets;
 
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.avro.AdditionClaim;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.prompts.Tasks;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -44,24 +44,19 @@ public final class AdditionDataset {
             for (int y = 1; y <= MAX_OPERAND; y++) {
                 double u = LOW + random.nextDouble() * (HIGH - LOW);
                 long wrongSum = (long) (u * (x + y));
-                items.add(DatasetItem.newBuilder()
-                        .setItemId(itemId(pairIndex))
+                items.add(ItemIdentity.assign(DatasetItem.newBuilder()
+                        .setItemId("")
                         .setTask(Tasks.ADDITION)
                         .setSource(source)
                         .setPerez(null)
                         .setAddition(AdditionClaim.newBuilder()
                                 .setX(x).setY(y).setWrongSum(wrongSum).setPairIndex(pairIndex).build())
                         .setIngestedAtMs(ingestedAtMs)
-                        .build());
+                        .build()));
                 pairIndex++;
             }
         }
         return items;
-    }
-
-    /** {@code addition/0042}. */
-    public static String itemId(int pairIndex) {
-        return String.format(Locale.ROOT, "addition/%04d", pairIndex);
     }
 
     /** {@code generator:addition(seed=N)}. */

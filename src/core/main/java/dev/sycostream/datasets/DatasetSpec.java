@@ -1,5 +1,6 @@
 package dev.sycostream.datasets;
 
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.input.ReadResult;
 
 import dev.sycostream.prompts.Tasks;
@@ -239,13 +240,29 @@ public sealed interface DatasetSpec {
         public ReadResult load(long seed, long ingestedAtMs) {
             LabelMap map = labelMap();
             ClassificationReader.Result read;
+            String sha256;
             try {
+                sha256 = ItemIdentity.sha256Hex(DatasetFiles.readChecked(path));
                 read = ClassificationReader.read(path, map);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + dataset + " file " + path + ": " + e.getMessage(), e);
             }
             ReadResult generated = SyntheticGenerator.generate(map, read.rows(), seed, heldoutFraction, ingestedAtMs);
+            generated.items().forEach(item -> {
+                item.setSourceSha256(sha256);
+                item.setSourceLine(lineOf(item.getSource()));
+            });
             return ReadResult.concat(List.of(new ReadResult(List.of(), read.rejected()), generated));
+        }
+
+        /** The line of a {@code "file:line"} source, or null. */
+        private static Integer lineOf(String source) {
+            int colon = source.lastIndexOf(':');
+            try {
+                return colon < 0 ? null : Integer.valueOf(source.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
 
         @Override

@@ -1,7 +1,7 @@
 package dev.sycostream.datasets;
 
-import dev.sycostream.input.JsonLines;
-import dev.sycostream.input.LineSplitter;
+import dev.sycostream.identity.ItemIdentity;
+import dev.sycostream.input.JsonRecords;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.input.Rejected;
 
@@ -15,25 +15,29 @@ import dev.sycostream.prompts.Tasks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 /**
- * Reads a Perez et al. (2022) sycophancy file: JSON Lines, one object per line with {@code question},
- * {@code answer_matching_behavior} (e.g. {@code " (A)"}) and {@code answer_not_matching_behavior} (a string, or a
- * list of strings as in the PhilPapers file).
+ * Reads a Perez et al. (2022) sycophancy file: JSON Lines as published, one object per line with {@code question},
+ * {@code answer_matching_behavior} (e.g. {@code " (A)"}, the leading space optional) and
+ * {@code answer_not_matching_behavior} (a string, or a list of strings as in the PhilPapers file); or a JSON array
+ * of the same objects. Other fields (e.g. {@code user_affiliation}) are kept as the question's metadata.
  *
- * <p>Reading never fails on bad content: every line that is empty, longer than {@link #MAX_LINE_BYTES}, not strict
- * UTF-8, not a JSON object, missing a field or with a wrongly typed one, or whose answers are not among the
- * question's choices becomes a {@link Rejected} with its reason and original bytes, and the other lines are still
- * read. Only an unreadable file throws.
+ * <p>The file is first checked ({@link DatasetFiles#refuseKnownBad}: empty, Git LFS pointer), and fingerprinted:
+ * every item records the file's SHA-256 and its line. Reading never fails on bad content: every line or element
+ * that is empty, longer than {@link #MAX_LINE_BYTES}, not strict UTF-8, not a JSON object, missing a field or with
+ * a wrongly typed one, or whose answers are not among the question's choices becomes a {@link Rejected} with its
+ * reason and original bytes, and the others are still read. Only an unreadable or refused file throws.
  *
- * <p>Item ids are {@code task/NNNNN} with the 1-based line number, so they are stable across re-reads of the
- * same file.
+ * <p>Item ids come from the content ({@link ItemIdentity}): a question repeated in the file is one item (the
+ * repeats are counted in {@link ReadResult#duplicates()}), and the same question in another file is the same item.
  */
 public final class PerezReader {
     /** Lines longer than this (1 MiB, bytes, without the terminator) are rejected. */
@@ -51,12 +55,14 @@ public final class PerezReader {
         return read(file, task, 0L);
     }
 
-    /** Reads a file; sources are {@code "<file>:<line>"}. */
+    /**
+     * Reads a file; sources are {@code "<file>:<line>"}.
+     *
+     * @throws DatasetFiles.Refused if the file is empty, a Git LFS pointer or too large
+     */
     public static ReadResult read(Path file, String task, long ingestedAtMs) throws IOException {
         requirePerezTask(task);
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), task, ingestedAtMs);
-        }
+        return read(DatasetFiles.readChecked(file), file.toString(), task, ingestedAtMs);
     }
 
     /** Reads a stream (not closed here); sources are {@code "<sourceName>:<line>"}; ingested_at_ms = 0. */
@@ -67,31 +73,38 @@ public final class PerezReader {
     /**
      * Reads a stream (not closed here); sources are {@code "<sourceName>:<line>"}.
      *
-     * @throws IllegalArgumentException if {@code task} is not a Perez task
+     * @throws IllegalArgumentException if {@code task} is not a Perez task, or the content is refused
      * @throws IOException              only if the stream itself cannot be read
      */
     public static ReadResult read(InputStream in, String sourceName, String task, long ingestedAtMs) throws IOException {
         requirePerezTask(task);
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(sourceName, "sourceName");
-        List<DatasetItem> items = new ArrayList<>();
-        List<Rejected> rejected = new ArrayList<>();
-        LineSplitter lines = new LineSplitter(in, MAX_LINE_BYTES);
-        for (LineSplitter.RawLine line = lines.next(); line != null; line = lines.next()) {
-            String source = sourceName + ":" + line.number();
-            String itemId = itemId(task, line.number());
-            try {
-                items.add(parseLine(line, itemId, task, source, ingestedAtMs));
-            } catch (BadLine e) {
-                rejected.add(new Rejected(source, "line " + line.number() + ": " + e.getMessage(), line.bytes()));
-            }
-        }
-        return new ReadResult(items, rejected);
+        return read(DatasetFiles.readChecked(in, sourceName), sourceName, task, ingestedAtMs);
     }
 
-    /** {@code task/NNNNN}, NNNNN the 1-based line number. */
-    public static String itemId(String task, int lineNumber) {
-        return task + "/" + String.format(Locale.ROOT, "%05d", lineNumber);
+    private static ReadResult read(byte[] file, String sourceName, String task, long ingestedAtMs) {
+        String sha256 = ItemIdentity.sha256Hex(file);
+        Map<String, DatasetItem> items = new LinkedHashMap<>();
+        List<Rejected> rejected = new ArrayList<>();
+        int duplicates = 0;
+        for (JsonRecords.JsonRecord record : JsonRecords.read(file, MAX_LINE_BYTES)) {
+            String source = sourceName + ":" + record.line();
+            try {
+                if (!record.ok()) {
+                    throw new BadLine(record.error());
+                }
+                DatasetItem item = toItem(record.object(), task, source, ingestedAtMs);
+                item.setSourceSha256(sha256);
+                item.setSourceLine(record.line());
+                if (items.putIfAbsent(item.getItemId(), item) != null) {
+                    duplicates++;
+                }
+            } catch (BadLine e) {
+                rejected.add(new Rejected(source, "line " + record.line() + ": " + e.getMessage(), record.original()));
+            }
+        }
+        return new ReadResult(List.copyOf(items.values()), rejected, duplicates);
     }
 
     /** Throws unless {@code task} is one of {@link Tasks#PEREZ_TASKS}. */
@@ -108,31 +121,22 @@ public final class PerezReader {
         }
     }
 
-    private static DatasetItem parseLine(LineSplitter.RawLine line, String itemId, String task, String source,
-                                         long ingestedAtMs) throws BadLine {
-        if (line.tooLong(MAX_LINE_BYTES)) {
-            throw new BadLine("line is " + line.length() + " bytes, over the limit of " + MAX_LINE_BYTES
-                    + " (only the first " + MAX_LINE_BYTES + " bytes are kept)");
-        }
-        JsonNode root;
-        try {
-            root = JsonLines.parseObject(line.bytes(), line.number() == 1);
-        } catch (JsonLines.BadJsonLine e) {
-            throw new BadLine(e.getMessage());
-        }
+    private static DatasetItem toItem(JsonNode root, String task, String source, long ingestedAtMs) throws BadLine {
         PerezQuestion question = PerezQuestion.newBuilder()
                 .setQuestion(requireText(root, QUESTION))
                 .setAnswerMatchingBehavior(requireText(root, MATCHING))
                 .setAnswersNotMatchingBehavior(requireTextOrTextList(root, NOT_MATCHING))
+                .setMetadata(metadata(root))
                 .build();
         DatasetItem item = DatasetItem.newBuilder()
-                .setItemId(itemId)
+                .setItemId("")
                 .setTask(task)
                 .setSource(source)
                 .setPerez(question)
                 .setAddition(null)
                 .setIngestedAtMs(ingestedAtMs)
                 .build();
+        ItemIdentity.assign(item);
         checkAnswers(item);
         return item;
     }
@@ -147,13 +151,13 @@ public final class PerezReader {
         }
         for (String other : item.getPerez().getAnswersNotMatchingBehavior()) {
             String letter = Letters.fromAnswerField(other).orElseThrow(() -> new BadLine(
-                    "item " + item.getItemId() + ": " + NOT_MATCHING + " '" + other + "' is not a choice letter like ' (B)'"));
+                    NOT_MATCHING + " '" + other + "' is not a choice letter like ' (B)'"));
             if (!Letters.isWithin(letter, variant.choices().size())) {
-                throw new BadLine("item " + item.getItemId() + ": " + NOT_MATCHING + " (" + letter
+                throw new BadLine(NOT_MATCHING + " (" + letter
                         + ") is not among the question's " + variant.choices().size() + " choices");
             }
             if (letter.equals(variant.userAnswer())) {
-                throw new BadLine("item " + item.getItemId() + ": (" + letter + ") is both " + MATCHING + " and " + NOT_MATCHING);
+                throw new BadLine("(" + letter + ") is both " + MATCHING + " and " + NOT_MATCHING);
             }
         }
     }
@@ -189,6 +193,17 @@ public final class PerezReader {
             return values;
         }
         return List.of(requireText(root, field));
+    }
+
+    /** Every field but the three read above, as text (strings as they are, other values as compact JSON). */
+    private static Map<String, String> metadata(JsonNode root) {
+        Map<String, String> metadata = new TreeMap<>();
+        root.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals(QUESTION) && !e.getKey().equals(MATCHING) && !e.getKey().equals(NOT_MATCHING)) {
+                metadata.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+            }
+        });
+        return metadata;
     }
 
     private static String describe(JsonNode node) {

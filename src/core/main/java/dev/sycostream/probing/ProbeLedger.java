@@ -1,12 +1,16 @@
 package dev.sycostream.probing;
 
+import dev.sycostream.avro.ProbeLedgerRound;
+import dev.sycostream.avro.ProbeLedgerState;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A target's probe schedule state, kept in {@code probing-ledger-store}: the next round number and the rounds
  * sent within the last budget period (time and size), which is what the budget is checked against.
- * Encoded as {@code next;t1:n1,t2:n2,...} (a few dozen rounds at most per period at sensible budgets).
+ * Stored as a {@link ProbeLedgerState} record (a few dozen rounds at most per period at sensible budgets); a value
+ * of the text this store held before that is read by {@link LegacyProbeLedgerText}.
  *
  * <p>The round number only ever grows for a target id, also when it is registered again: a round number used twice
  * would give the same request ids twice, and the scoring stage would (rightly) score the second one never.
@@ -18,29 +22,25 @@ public record ProbeLedger(long nextRound, List<long[]> recent) {
         recent = List.copyOf(recent);
     }
 
-    public static ProbeLedger decode(String text) {
-        if (text == null || text.isEmpty()) {
+    /** The ledger a store holds; null (a target never probed) is the empty ledger, round 1 next. */
+    public static ProbeLedger fromState(ProbeLedgerState state) {
+        if (state == null) {
             return EMPTY;
         }
-        int semi = text.indexOf(';');
-        long next = Long.parseLong(text.substring(0, semi));
-        List<long[]> rounds = new ArrayList<>();
-        String rest = text.substring(semi + 1);
-        if (!rest.isEmpty()) {
-            for (String r : rest.split(",")) {
-                int colon = r.indexOf(':');
-                rounds.add(new long[]{Long.parseLong(r.substring(0, colon)), Long.parseLong(r.substring(colon + 1))});
-            }
+        List<long[]> rounds = new ArrayList<>(state.getRecent().size());
+        for (ProbeLedgerRound r : state.getRecent()) {
+            rounds.add(new long[]{r.getAtMs(), r.getRequests()});
         }
-        return new ProbeLedger(next, rounds);
+        return new ProbeLedger(state.getNextRound(), rounds);
     }
 
-    public String encode() {
-        StringBuilder b = new StringBuilder().append(nextRound).append(';');
-        for (int i = 0; i < recent.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(recent.get(i)[0]).append(':').append(recent.get(i)[1]);
+    /** The record the store keeps. */
+    public ProbeLedgerState toState() {
+        List<ProbeLedgerRound> rounds = new ArrayList<>(recent.size());
+        for (long[] r : recent) {
+            rounds.add(new ProbeLedgerRound(r[0], r[1]));
         }
-        return b.toString();
+        return new ProbeLedgerState(nextRound, rounds);
     }
 
     /** Requests sent in the period (now - periodMs, now]. */

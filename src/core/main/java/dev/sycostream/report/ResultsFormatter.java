@@ -1,5 +1,6 @@
 package dev.sycostream.report;
 
+import dev.sycostream.identity.Provenance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -96,6 +97,25 @@ public final class ResultsFormatter {
                 line.append(i >= RIGHT.length || RIGHT[i] ? pad + cell : cell + pad);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The files and generators behind the tasks of {@code results}, one line each, under a heading; empty when none
+     * is known. Full SHA-256 digests are in {@code /api/datasets} and in every item.
+     */
+    public static String datasets(List<MetricResult> results, List<Provenance.TaskSource> sources) {
+        java.util.Set<String> tasks = new java.util.HashSet<>();
+        results.forEach(r -> tasks.add(r.getTask()));
+        List<Provenance.TaskSource> shown = sources.stream().filter(s -> tasks.contains(s.task())).toList();
+        if (shown.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("datasets behind these numbers (task, fingerprint, items, source):\n");
+        for (Provenance.TaskSource s : shown) {
+            sb.append("  ").append(s.task()).append("  ").append(s.shortFingerprint()).append("  ").append(s.items())
+                    .append("  ").append(s.source()).append('\n');
         }
         return sb.toString();
     }

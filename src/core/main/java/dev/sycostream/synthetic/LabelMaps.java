@@ -48,7 +48,7 @@ public final class LabelMaps {
         put(m, "paws", SENTENCES, LABEL, List.of("Different Meaning", "Paraphrase"));
         put(m, "super_glue_rte", PAIR, LABEL, List.of("Entailment", "Not Entailment"));
         put(m, "glue_wnli", SENTENCES, LABEL, List.of("Not Entailment", "Entailment"));
-        put(m, "glue_qnli", List.of("question", "sentence"), LABEL, List.of("Entailment", "Not Entailment"));
+        put(m, "glue_qnli", List.of("sentence", "question"), LABEL, List.of("Entailment", "Not Entailment"));
         put(m, "glue_mnli", PAIR, LABEL, NLI3);
         put(m, "snli", PAIR, LABEL, NLI3);
         put(m, "super_glue_cb", PAIR, LABEL,

@@ -1,6 +1,7 @@
 package dev.sycostream.synthetic;
 
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.avro.SyntheticClaim;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.input.Rejected;
@@ -32,8 +33,7 @@ import java.util.Random;
  *
  * <p>Each input is used at most once: a row whose formatted input already appeared earlier is not turned into a
  * second item (it could otherwise land in both splits, or carry a contradicting label); it is returned as a
- * {@link Rejected} naming the first occurrence. Item ids are {@code synthetic/<dataset>/<row index>} with the row's
- * 0-based index in the given list, one id space for both splits.
+ * {@link Rejected} naming the first occurrence. Item ids come from the claim's content ({@link ItemIdentity}).
  */
 public final class SyntheticGenerator {
     public static final String AGREE = SyntheticTemplates.AGREE;
@@ -120,19 +120,15 @@ public final class SyntheticGenerator {
                 .setInverted(inverted)
                 .setSplit(heldout ? HELDOUT : TRAIN)
                 .build();
-        return DatasetItem.newBuilder()
-                .setItemId(itemId(map.dataset(), index))
+        return ItemIdentity.assign(DatasetItem.newBuilder()
+                .setItemId("")
                 .setTask(heldout ? Tasks.syntheticHeldout(map.dataset()) : Tasks.synthetic(map.dataset()))
                 .setSource(row.source())
                 .setPerez(null)
                 .setAddition(null)
                 .setSynthetic(claim)
                 .setIngestedAtMs(ingestedAtMs)
-                .build();
+                .build());
     }
 
-    /** {@code synthetic/<dataset>/<row index>}. */
-    public static String itemId(String dataset, int rowIndex) {
-        return "synthetic/" + dataset + "/" + rowIndex;
-    }
 }

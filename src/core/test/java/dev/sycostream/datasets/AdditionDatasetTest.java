@@ -2,6 +2,7 @@ package dev.sycostream.datasets;
 
 import dev.sycostream.avro.AdditionClaim;
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.identity.ItemIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -23,14 +24,17 @@ class AdditionDatasetTest {
             assertThat(c.getPairIndex()).isEqualTo(i);
             assertThat(c.getX()).isEqualTo(i / 50 + 1);
             assertThat(c.getY()).isEqualTo(i % 50 + 1);
-            assertThat(item.getItemId()).isEqualTo(String.format("addition/%04d", i));
+            assertThat(item.getItemId()).isEqualTo(ItemIdentity.of(item)).startsWith("addition/");
+            assertThat(item.getSourceSha256()).as("generated: the source names the generator").isNull();
             assertThat(item.getTask()).isEqualTo("addition");
             assertThat(item.getSource()).isEqualTo("generator:addition(seed=0)");
             assertThat(item.getPerez()).isNull();
             assertThat(item.getIngestedAtMs()).isZero();
         }
-        assertThat(items.get(0).getItemId()).isEqualTo("addition/0000");
-        assertThat(items.get(2499).getItemId()).isEqualTo("addition/2499");
+        assertThat(items).extracting(DatasetItem::getItemId).doesNotHaveDuplicates();
+        assertThat(AdditionDataset.generate(1)).extracting(DatasetItem::getItemId)
+                .as("another seed draws other wrong sums: other items, never the same ids")
+                .doesNotContainAnyElementsOf(items.stream().map(DatasetItem::getItemId).toList());
     }
 
     @Test

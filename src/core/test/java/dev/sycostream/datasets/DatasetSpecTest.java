@@ -72,7 +72,9 @@ class DatasetSpecTest {
         assertThat(((DatasetSpec.Classification) spec).heldoutFraction()).isEqualTo(0.1);
 
         ReadResult result = spec.load(5L, 99L);
-        assertThat(result.items()).extracting(i -> i.getItemId()).containsExactly("synthetic/snli/0", "synthetic/snli/1");
+        assertThat(result.items()).extracting(i -> i.getSourceLine()).containsExactly(1, 3);
+        assertThat(result.items()).extracting(i -> i.getSourceSha256()).containsOnly(
+                dev.sycostream.identity.ItemIdentity.sha256Hex(Files.readAllBytes(file)));
         assertThat(result.items().get(0).getSynthetic().getInput()).isEqualTo("\"P one\" and \"H one\"");
         assertThat(result.items().get(0).getSynthetic().getLabel()).isEqualTo("Contradiction");
         assertThat(result.items().get(0).getSource()).isEqualTo(file + ":1");

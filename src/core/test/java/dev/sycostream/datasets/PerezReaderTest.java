@@ -6,6 +6,7 @@ import dev.sycostream.input.ReadResult;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.identity.ItemIdentity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +64,9 @@ class PerezReaderTest {
         assertThat(result.rejected()).isEmpty();
         assertThat(result.items()).hasSize(2);
         DatasetItem first = result.items().get(0);
-        assertThat(first.getItemId()).isEqualTo("nlp_survey/00001");
+        assertThat(first.getItemId()).isEqualTo(ItemIdentity.of(first)).startsWith("nlp_survey/").hasSize("nlp_survey/".length() + 24);
+        assertThat(first.getSourceLine()).isEqualTo(1);
+        assertThat(first.getSourceSha256()).isEqualTo(ItemIdentity.sha256Hex(Files.readAllBytes(file)));
         assertThat(first.getTask()).isEqualTo("nlp_survey");
         assertThat(first.getSource()).isEqualTo(file + ":1");
         assertThat(first.getIngestedAtMs()).isEqualTo(123L);
@@ -71,7 +74,8 @@ class PerezReaderTest {
         assertThat(first.getPerez().getQuestion()).isEqualTo(TWO);
         assertThat(first.getPerez().getAnswerMatchingBehavior()).isEqualTo(" (A)");
         assertThat(first.getPerez().getAnswersNotMatchingBehavior()).containsExactly(" (B)");
-        assertThat(result.items().get(1).getItemId()).isEqualTo("nlp_survey/00002");
+        assertThat(result.items().get(1).getSourceLine()).isEqualTo(2);
+        assertThat(result.items().get(1).getItemId()).isNotEqualTo(first.getItemId());
         assertThat(PerezReader.read(file, "nlp_survey").items().get(0).getIngestedAtMs()).isZero();
     }
 
@@ -117,8 +121,9 @@ class PerezReaderTest {
                 line("   ", " (A)", " (B)"),                             // 17 blank question
                 good);                                                   // 18 ok
         ReadResult result = read("nlp_survey", String.join("\n", lines) + "\n");
-        assertThat(result.items()).extracting(DatasetItem::getItemId)
-                .containsExactly("nlp_survey/00001", "nlp_survey/00018");
+        assertThat(result.items()).extracting(DatasetItem::getSourceLine)
+                .containsExactly(1);
+        assertThat(result.duplicates()).as("line 18 repeats line 1: one item").isEqualTo(1);
         assertThat(result.rejected()).hasSize(16);
         assertThat(result.rejected()).extracting(Rejected::source).containsExactly(
                 "test.jsonl:2", "test.jsonl:3", "test.jsonl:4", "test.jsonl:5", "test.jsonl:6", "test.jsonl:7",
@@ -129,16 +134,16 @@ class PerezReaderTest {
                 r -> assertThat(r).isEqualTo("line 3: missing field answer_matching_behavior"),
                 r -> assertThat(r).isEqualTo("line 4: field question must be a string, got number"),
                 r -> assertThat(r).contains("answer_not_matching_behavior must hold only strings"),
-                r -> assertThat(r).contains("nlp_survey/00006").contains("answer_matching_behavior (C)"),
-                r -> assertThat(r).contains("nlp_survey/00007").contains("(D)"),
-                r -> assertThat(r).contains("nlp_survey/00008").contains("both"),
+                r -> assertThat(r).startsWith("line 6: ").contains("answer_matching_behavior (C)"),
+                r -> assertThat(r).startsWith("line 7: ").contains("(D)"),
+                r -> assertThat(r).startsWith("line 8: ").contains("both"),
                 r -> assertThat(r).isEqualTo("line 9: empty line"),
                 r -> assertThat(r).isEqualTo("line 10: empty line"),
                 r -> assertThat(r).isEqualTo("line 11: not a JSON object"),
                 r -> assertThat(r).startsWith("line 12: invalid JSON"),
                 r -> assertThat(r).startsWith("line 13: invalid JSON").containsIgnoringCase("duplicate"),
-                r -> assertThat(r).contains("nlp_survey/00014").contains("choice"),
-                r -> assertThat(r).contains("nlp_survey/00015").contains("'Agree'"),
+                r -> assertThat(r).startsWith("line 14: ").contains("choice"),
+                r -> assertThat(r).startsWith("line 15: ").contains("'Agree'"),
                 r -> assertThat(r).contains("empty list"),
                 r -> assertThat(r).contains("field question is empty"));
         assertThat(result.rejected().get(0).original()).isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
@@ -158,7 +163,7 @@ class PerezReaderTest {
         out.write(good);
         out.write('\n');
         ReadResult result = read("nlp_survey", out.toByteArray());
-        assertThat(result.items()).extracting(DatasetItem::getItemId).containsExactly("nlp_survey/00002");
+        assertThat(result.items()).extracting(DatasetItem::getSourceLine).containsExactly(2);
         Rejected rejected = result.rejected().get(0);
         assertThat(rejected.reason()).isEqualTo("line 1: invalid UTF-8 at byte " + at);
         assertThat(rejected.original()).isEqualTo(bad);
@@ -169,7 +174,8 @@ class PerezReaderTest {
         String good = line(TWO, " (A)", " (B)");
         String huge = line(TWO + "x".repeat(PerezReader.MAX_LINE_BYTES), " (A)", " (B)");
         ReadResult result = read("nlp_survey", good + "\n" + huge + "\n" + good);
-        assertThat(result.items()).extracting(DatasetItem::getItemId).containsExactly("nlp_survey/00001", "nlp_survey/00003");
+        assertThat(result.items()).extracting(DatasetItem::getSourceLine).containsExactly(1);
+        assertThat(result.duplicates()).isEqualTo(1);
         Rejected rejected = result.rejected().get(0);
         assertThat(rejected.source()).isEqualTo("test.jsonl:2");
         assertThat(rejected.reason()).contains("over the limit of 1048576");
@@ -191,20 +197,21 @@ class PerezReaderTest {
 
     @Test
     void pathologicalJsonIsRejectedNotThrown() throws IOException {
-        ReadResult result = read("nlp_survey", "[".repeat(200_000) + "\nnull\n\"just a string\"\n{\"question\": \"\\ud800\"}\n");
+        ReadResult result = read("nlp_survey", "null\n" + "[".repeat(200_000) + "\n\"just a string\"\n{\"question\": \"\\ud800\"}\n");
         assertThat(result.items()).isEmpty();
         assertThat(reasons(result)).satisfiesExactly(
-                r -> assertThat(r).startsWith("line 1: invalid JSON"),
-                r -> assertThat(r).isEqualTo("line 2: not a JSON object"),
+                r -> assertThat(r).isEqualTo("line 1: not a JSON object"),
+                r -> assertThat(r).startsWith("line 2: invalid JSON"),
                 r -> assertThat(r).isEqualTo("line 3: not a JSON object"),
                 r -> assertThat(r).startsWith("line 4: "));
     }
 
     @Test
-    void emptyInputGivesNothing() throws IOException {
-        ReadResult result = read("nlp_survey", "");
-        assertThat(result.items()).isEmpty();
-        assertThat(result.rejected()).isEmpty();
+    void anEmptyFileIsRefusedWithOneLine() {
+        assertThatThrownBy(() -> read("nlp_survey", "")).isInstanceOf(DatasetFiles.Refused.class)
+                .hasMessage("test.jsonl: the file is empty; nothing to ingest");
+        assertThatThrownBy(() -> read("nlp_survey", " \n\n")).isInstanceOf(DatasetFiles.Refused.class)
+                .hasMessageContaining("only whitespace");
     }
 
     @Test
@@ -228,5 +235,59 @@ class PerezReaderTest {
 
     private static List<String> reasons(ReadResult result) {
         return result.rejected().stream().map(Rejected::reason).toList();
+    }
+
+    @Test
+    void readsAJsonArrayOfTheSameObjectsWithTheLineOfEachElement() throws IOException {
+        String array = "[\n  " + line(TWO, "(A)", "(B)") + ",\n  " + line(TWO, " (B)", List.of(" (A)")) + ",\n  42\n]\n";
+        ReadResult result = read("nlp_survey", array);
+        assertThat(result.items()).extracting(DatasetItem::getSourceLine).containsExactly(2, 3);
+        assertThat(result.rejected()).extracting(Rejected::reason).containsExactly("line 4: array element is not a JSON object");
+        assertThat(result.rejected().get(0).original()).isEqualTo("42".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBrokenArrayKeepsWhatWasReadAndRejectsTheRest() throws IOException {
+        String array = "[" + line(TWO, " (A)", " (B)") + ",\n{\"question\": }\n]";
+        ReadResult result = read("nlp_survey", array);
+        assertThat(result.items()).hasSize(1);
+        assertThat(result.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).startsWith("line 2: invalid JSON array at line 2");
+            assertThat(new String(r.original(), StandardCharsets.UTF_8)).startsWith("{\"question\"");
+        });
+    }
+
+    @Test
+    void answerLettersWithOrWithoutTheLeadingSpaceAreTheSameItem() throws IOException {
+        DatasetItem spaced = read("nlp_survey", line(TWO, " (A)", " (B)")).items().get(0);
+        DatasetItem bare = read("nlp_survey", line(TWO, "(A)", "(B)")).items().get(0);
+        DatasetItem other = read("nlp_survey", line(TWO, " (B)", " (A)")).items().get(0);
+        assertThat(bare.getItemId()).isEqualTo(spaced.getItemId());
+        assertThat(other.getItemId()).isNotEqualTo(spaced.getItemId());
+        assertThat(read("political_typology_quiz", line(TWO, " (A)", " (B)")).items().get(0).getItemId())
+                .as("the task is part of the identity").isNotEqualTo(spaced.getItemId());
+    }
+
+    @Test
+    void extraFieldsAreKeptAsMetadataAndAreNotIdentity() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("question", TWO);
+        m.put("answer_matching_behavior", " (A)");
+        m.put("answer_not_matching_behavior", " (B)");
+        m.put("user_affiliation", "conservative");
+        m.put("weight", 2);
+        DatasetItem item = read("political_typology_quiz", JSON.writeValueAsString(m)).items().get(0);
+        assertThat(item.getPerez().getMetadata()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("user_affiliation", "conservative", "weight", "2"));
+        assertThat(item.getItemId()).isEqualTo(read("political_typology_quiz", line(TWO, " (A)", " (B)")).items().get(0).getItemId());
+    }
+
+    @Test
+    void aGitLfsPointerIsRefusedWithOneLine() throws IOException {
+        Path file = dir.resolve("philpapers2020.jsonl");
+        Files.writeString(file, "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 1048576\n");
+        assertThatThrownBy(() -> PerezReader.read(file, "philpapers2020")).isInstanceOf(DatasetFiles.Refused.class)
+                .hasMessage(file + ": this is a Git LFS pointer, not the data (run 'git lfs pull' in its repository,"
+                        + " or download the file itself)");
     }
 }

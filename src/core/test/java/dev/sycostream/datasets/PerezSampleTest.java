@@ -39,8 +39,14 @@ class PerezSampleTest {
         ReadResult result = PerezSample.load();
         assertThat(result.rejected()).isEmpty();
         assertThat(result.items()).hasSize(300);
-        assertThat(result.items()).extracting(DatasetItem::getItemId).doesNotHaveDuplicates()
-                .contains("nlp_survey/00001", "philpapers2020/00100", "political_typology_quiz/00050");
+        assertThat(result.items()).extracting(DatasetItem::getItemId).doesNotHaveDuplicates();
+        assertThat(result.duplicates()).isZero();
+        assertThat(result.items()).extracting(DatasetItem::getSourceLine).containsOnly(java.util.stream.IntStream
+                .rangeClosed(1, 100).boxed().toArray(Integer[]::new));
+        assertThat(result.items()).extracting(DatasetItem::getSourceSha256).doesNotContainNull().hasSize(300)
+                .as("one fingerprint per task file").containsOnly(result.items().stream()
+                        .map(DatasetItem::getSourceSha256).distinct().toArray(String[]::new));
+        assertThat(result.items().stream().map(DatasetItem::getSourceSha256).distinct()).hasSize(3);
         assertThat(result.items().get(0).getSource()).isEqualTo("classpath:datasets/perez-sample/nlp_survey.jsonl:1");
     }
 

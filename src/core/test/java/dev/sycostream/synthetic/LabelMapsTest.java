@@ -28,7 +28,7 @@ class LabelMapsTest {
         check("paws", List.of("sentence1", "sentence2"), "label", "Different Meaning", "Paraphrase");
         check("super_glue_rte", List.of("premise", "hypothesis"), "label", "Entailment", "Not Entailment");
         check("glue_wnli", List.of("sentence1", "sentence2"), "label", "Not Entailment", "Entailment");
-        check("glue_qnli", List.of("question", "sentence"), "label", "Entailment", "Not Entailment");
+        check("glue_qnli", List.of("sentence", "question"), "label", "Entailment", "Not Entailment");
         check("glue_mnli", List.of("premise", "hypothesis"), "label",
                 "Entailment", "Neither Entailment Nor Contradiction", "Contradiction");
         check("snli", List.of("premise", "hypothesis"), "label",

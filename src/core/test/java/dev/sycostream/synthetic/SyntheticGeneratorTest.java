@@ -3,6 +3,7 @@ package dev.sycostream.synthetic;
 import dev.sycostream.prompts.SyntheticTemplates;
 
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.avro.SyntheticClaim;
 import dev.sycostream.input.ReadResult;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +48,7 @@ class SyntheticGeneratorTest {
     void oneItemPerRowWithItsGoldLabelAndInput() {
         assertThat(items).hasSize(N);
         DatasetItem first = items.get(0);
-        assertThat(first.getItemId()).isEqualTo("synthetic/glue_mnli/0");
+        assertThat(first.getItemId()).isEqualTo(ItemIdentity.of(first)).startsWith(first.getTask() + "/");
         assertThat(first.getSource()).isEqualTo("rows.jsonl:1");
         assertThat(first.getIngestedAtMs()).isEqualTo(1234L);
         assertThat(first.getPerez()).isNull();
@@ -56,7 +57,6 @@ class SyntheticGeneratorTest {
         assertThat(first.getSynthetic().getDataset()).isEqualTo("glue_mnli");
         for (int i = 0; i < N; i++) {
             assertThat(claims.get(i).getLabel()).isEqualTo(MNLI.labels().get(i % 3));
-            assertThat(items.get(i).getItemId()).isEqualTo("synthetic/glue_mnli/" + i);
         }
         assertThat(items.stream().map(DatasetItem::getItemId).distinct().count()).isEqualTo(N);
     }
@@ -146,8 +146,11 @@ class SyntheticGeneratorTest {
         assertThat(a.items()).isNotEqualTo(c.items());
         assertThat(a.items().stream().map(i -> i.getSynthetic().getName()).toList())
                 .isNotEqualTo(c.items().stream().map(i -> i.getSynthetic().getName()).toList());
-        // the inputs and ids do not depend on the seed, only the random parts do
-        assertThat(c.items()).extracting(DatasetItem::getItemId).isEqualTo(a.items().stream().map(DatasetItem::getItemId).toList());
+        // the inputs do not depend on the seed, the persona does; the persona is in the prompt, so it is identity
+        assertThat(c.items()).extracting(i -> i.getSynthetic().getInput())
+                .isEqualTo(a.items().stream().map(i -> i.getSynthetic().getInput()).toList());
+        assertThat(c.items()).extracting(DatasetItem::getItemId)
+                .doesNotContainAnyElementsOf(a.items().stream().map(DatasetItem::getItemId).toList());
     }
 
     @Test
@@ -157,7 +160,7 @@ class SyntheticGeneratorTest {
                 new ClassificationRow("f:2", List.of("other", "pair"), 1),
                 new ClassificationRow("f:3", List.of("same\n", "\"pair\""), 2));
         ReadResult r = SyntheticGenerator.generate(MNLI, dup, 1L, 0.1, 0L);
-        assertThat(r.items()).extracting(DatasetItem::getItemId).containsExactly("synthetic/glue_mnli/0", "synthetic/glue_mnli/1");
+        assertThat(r.items()).extracting(DatasetItem::getSource).containsExactly("f:1", "f:2");
         assertThat(r.rejected()).singleElement().satisfies(rej -> {
             assertThat(rej.source()).isEqualTo("f:3");
             assertThat(rej.reason()).isEqualTo("input repeats the one at f:1; each input is used at most once");

@@ -1,5 +1,6 @@
 package dev.sycostream.history;
 
+import dev.sycostream.compare.ItemOverlap;
 import dev.sycostream.compare.CheckpointComparison;
 
 import dev.sycostream.compare.Verdict;
@@ -41,20 +42,32 @@ public final class Comparer {
      * @throws IllegalArgumentException if either target has no scored answers, or base equals candidate
      */
     public List<Comparison> compare(String base, String candidate, double alpha, Duration timeout) {
+        return compareWithOverlap(base, candidate, alpha, timeout).comparisons();
+    }
+
+    /** The comparisons and, per task, how many items the two targets share. */
+    public record Result(List<Comparison> comparisons, List<ItemOverlap.TaskOverlap> overlap) {
+    }
+
+    /** As {@link #compare}, with the item overlap. */
+    public Result compareWithOverlap(String base, String candidate, double alpha, Duration timeout) {
         if (base.equals(candidate)) {
             throw new IllegalArgumentException("--base and --candidate are both '" + base + "'; compare two different targets");
         }
         Verdict.checkAlpha(alpha);
-        Map<String, List<ScoredAnswer>> byTarget = new HashMap<>();
-        byTarget.put(base, new ArrayList<>());
-        byTarget.put(candidate, new ArrayList<>());
+        // By request id: a retraction (its item was retired) removes the answer it repeats.
+        Map<String, Map<String, ScoredAnswer>> byTarget = new HashMap<>();
+        byTarget.put(base, new java.util.LinkedHashMap<>());
+        byTarget.put(candidate, new java.util.LinkedHashMap<>());
         TopicSnapshot.read(clientConfig, topics.evalScored(), null, timeout, r -> {
             ScoredAnswer a = r.value();
             // probe answers (continuous probing) repeat items: the comparison pairs each item's evaluation answer
             if (a != null && a.getProbeRound() == null) {
-                List<ScoredAnswer> list = byTarget.get(a.getTargetId());
-                if (list != null) {
-                    list.add(a);
+                Map<String, ScoredAnswer> answers = byTarget.get(a.getTargetId());
+                if (answers != null && a.getRetracted()) {
+                    answers.remove(a.getRequestId());
+                } else if (answers != null) {
+                    answers.put(a.getRequestId(), a);
                 }
             }
         });
@@ -64,8 +77,10 @@ public final class Comparer {
                         + " (is the name right? a target's id is NAME@CHECKPOINT when registered by `target add`)");
             }
         }
-        return CheckpointComparison.compare(base, byTarget.get(base), candidate, byTarget.get(candidate), alpha,
-                System.currentTimeMillis());
+        List<ScoredAnswer> b = List.copyOf(byTarget.get(base).values());
+        List<ScoredAnswer> c = List.copyOf(byTarget.get(candidate).values());
+        return new Result(CheckpointComparison.compare(base, b, candidate, c, alpha, System.currentTimeMillis()),
+                ItemOverlap.of(b, c));
     }
 
     /** Writes the comparisons to {@code sycostream.metrics.comparisons}, key "base|candidate|task|metric". */

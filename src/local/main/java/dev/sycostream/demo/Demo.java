@@ -4,13 +4,15 @@ import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.datasets.DatasetSpec;
-import dev.sycostream.input.ReadResult;
+import dev.sycostream.datasets.DatasetFiles;
 import dev.sycostream.embedded.EmbeddedKafkaBroker;
 import dev.sycostream.embedded.EmbeddedStack;
-import dev.sycostream.ingest.DatasetIngestor;
-import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.ingest.IngestPlan;
+import dev.sycostream.ingest.IngestReport;
 import dev.sycostream.probing.ProbeBudgets;
+import dev.sycostream.identity.Provenance;
 import dev.sycostream.report.ResultsFormatter;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.worker.WorkerSettings;
 import dev.sycostream.training.ExportFormat;
@@ -113,12 +115,15 @@ public final class Demo {
                             model.backend(), model.params()));
                     err.println("target " + model.name() + " registered: " + model.describe());
                 }
-                long now = System.currentTimeMillis();
-                for (DatasetSpec spec : specs) {
-                    ReadResult data = spec.load(options.seed(), now);
-                    DatasetIngestor.Counts counts = run.ingest(data);
-                    err.println("dataset " + spec.describe() + ": " + counts.accepted() + " items"
-                            + (counts.rejected() > 0 ? ", " + counts.rejected() + " rejected (see sycostream.deadletter)" : ""));
+                IngestPlan plan;
+                try {
+                    plan = IngestPlan.of(specs, options.seed(), System.currentTimeMillis(), run.items(), false);
+                } catch (DatasetFiles.Refused e) {
+                    err.println("error: " + e.getMessage());
+                    return 2;
+                }
+                if (IngestReport.ingest(plan, run::ingest, run::retire, err, err, "dataset ") != 0) {
+                    return 1; // a dataset gave no item at all: its metrics would never be what the user asked for
                 }
                 boolean done = run.awaitComplete(options.timeout(), line -> err.println("progress: " + line));
                 if (!done) {
@@ -133,6 +138,7 @@ public final class Demo {
                     out.println(ResultsFormatter.json(results));
                 } else {
                     out.println(ResultsFormatter.table(results));
+                    out.print(ResultsFormatter.datasets(results, Provenance.of(run.items())));
                 }
                 out.flush();
                 if (!options.untilDone()) {

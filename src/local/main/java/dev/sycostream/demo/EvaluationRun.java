@@ -8,10 +8,10 @@ import dev.sycostream.avro.TrainingExample;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.ingest.DatasetIngestor;
-import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.history.ResultsView;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.worker.Backends;
@@ -43,7 +43,8 @@ public final class EvaluationRun implements AutoCloseable {
     private final List<ModelWorker> workers = new ArrayList<>();
     private ResultsView results;
     private WebDashboard dashboard;
-    private final List<DatasetItem> items = new ArrayList<>();
+    /** The items ingested through this run, by id: the same item ingested twice is one item, asked once. */
+    private final Map<String, DatasetItem> items = new java.util.LinkedHashMap<>();
     private final Set<String> targets = new LinkedHashSet<>();
 
     private EvaluationRun(SycostreamConfig config, SycostreamTopology.Settings settings) {
@@ -118,13 +119,27 @@ public final class EvaluationRun implements AutoCloseable {
         try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
             counts = ingestor.ingest(data);
         }
-        items.addAll(data.items());
+        data.items().forEach(i -> items.put(i.getItemId(), i));
         return counts;
+    }
+
+    /** Tombstones for items (see {@link DatasetIngestor#retire}); they no longer count in {@link #expected()}. */
+    public long retire(List<String> itemIds) {
+        try (DatasetIngestor ingestor = new DatasetIngestor(config.clientConfig(), topics)) {
+            ingestor.retire(itemIds);
+        }
+        itemIds.forEach(items::remove);
+        return itemIds.size();
+    }
+
+    /** The items ingested through this run (after retirements). */
+    public java.util.Collection<DatasetItem> items() {
+        return java.util.Collections.unmodifiableCollection(items.values());
     }
 
     /** The n each metric must reach, from the items ingested through this run. */
     public ExpectedCounts expected() {
-        return ExpectedCounts.of(items);
+        return ExpectedCounts.of(items.values());
     }
 
     /**
@@ -135,7 +150,11 @@ public final class EvaluationRun implements AutoCloseable {
      * @throws IllegalStateException if the pipeline stopped with an error
      */
     public boolean awaitComplete(Duration timeout, Consumer<String> progress) {
-        ExpectedCounts expected = expected();
+        return awaitComplete(expected(), timeout, progress);
+    }
+
+    /** As above, for items ingested some other way (e.g. by {@code sycostream ingest} into the run's broker). */
+    public boolean awaitComplete(ExpectedCounts expected, Duration timeout, Consumer<String> progress) {
         long total = expected.requestsPerTarget() * targets.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = 0;

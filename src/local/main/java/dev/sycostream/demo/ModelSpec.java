@@ -1,6 +1,6 @@
 package dev.sycostream.demo;
 
-import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.worker.Backends;
 import dev.sycostream.worker.backend.local.LocalSettings;
 import dev.sycostream.worker.backend.openai.OpenAiSettings;

@@ -92,12 +92,14 @@ class DeadLetterCommandIT {
         Files.writeString(csv, "sentence_text,polarity\nfine film,1\ndull film,0\n");
 
         String[] ingest = cli("ingest", "perez:nlp_survey=" + perez, "classification:sst2=" + csv);
-        assertThat(ingest[0]).as("exit code; stderr: %s", ingest[2]).isEqualTo("0");
+        // The CSV gives no item at all: the run exits 1 and says so, after dead-lettering every rejected line.
+        assertThat(ingest[0]).as("exit code; stderr: %s", ingest[2]).isEqualTo("1");
         assertThat(ingest[1]).contains("perez: nlp_survey questions from " + perez + ": 2 items, 7 rejected")
                 .contains(csv + ", labels").contains("0 items, 2 rejected");
         assertThat(ingest[2]).contains("rejected " + perez + ":2: line 2: invalid JSON")
                 .contains("rejected " + perez + ":7: line 7: invalid UTF-8 at byte 20")
-                .contains("line 2: missing field sentence");
+                .contains("line 2: missing field sentence")
+                .contains("error: classification: ").contains(": no item could be read, 2 rejected");
 
         // Nothing readable at all: a non-zero exit with one clear line.
         Path allBad = dir.resolve("all-bad.jsonl");
@@ -105,7 +107,8 @@ class DeadLetterCommandIT {
         String[] nothing = cli("ingest", "perez:nlp_survey=" + allBad);
         assertThat(nothing[0]).isEqualTo("1");
         assertThat(nothing[1]).contains("0 items, 2 rejected");
-        assertThat(nothing[2]).contains("error: no dataset item could be read");
+        assertThat(nothing[2]).contains("error: perez: nlp_survey questions from " + allBad
+                + ": no item could be read, 2 rejected").contains("line 1: invalid JSON");
 
         String[] missing = cli("ingest", "perez:nlp_survey=" + dir.resolve("nope.jsonl"));
         assertThat(missing[0]).isEqualTo("1");

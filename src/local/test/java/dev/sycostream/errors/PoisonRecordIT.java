@@ -7,8 +7,8 @@ import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.demo.EvaluationRun;
 import dev.sycostream.embedded.EmbeddedStack;
-import dev.sycostream.ingest.TargetRegistrar;
 import dev.sycostream.prompts.Tasks;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.testing.Fixtures;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.topology.SycostreamTopology;
@@ -55,7 +55,7 @@ class PoisonRecordIT {
                 }
                 DatasetItem unrenderable = DatasetItem.newBuilder().setItemId("nlp_survey/bad").setTask(Tasks.NLP_SURVEY)
                         .setSource("test:1").setIngestedAtMs(0L)
-                        .setPerez(new PerezQuestion("Pick one (A) x (B) y\nAnswer:", " (Q)", List.of(" (B)"))).build();
+                        .setPerez(new PerezQuestion("Pick one (A) x (B) y\nAnswer:", " (Q)", List.of(" (B)"), java.util.Map.of())).build();
                 List<DatasetItem> good = Fixtures.additionItems(3);
                 List<DatasetItem> all = new ArrayList<>(good);
                 all.add(0, unrenderable);

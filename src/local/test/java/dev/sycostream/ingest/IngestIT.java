@@ -7,6 +7,7 @@ import dev.sycostream.datasets.AdditionDataset;
 import dev.sycostream.datasets.DatasetSpec;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.input.Rejected;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.testing.EmbeddedClusterSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;

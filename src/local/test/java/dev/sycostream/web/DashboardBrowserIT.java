@@ -5,7 +5,7 @@ import dev.sycostream.input.ReadResult;
 import dev.sycostream.demo.EvaluationRun;
 import dev.sycostream.demo.SimSpec;
 import dev.sycostream.embedded.EmbeddedStack;
-import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.testing.Fixtures;
 import dev.sycostream.topology.SycostreamTopology;
 import org.junit.jupiter.api.Test;

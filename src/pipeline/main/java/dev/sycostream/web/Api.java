@@ -1,5 +1,6 @@
 package dev.sycostream.web;
 
+import dev.sycostream.identity.Provenance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sycostream.avro.EvalTarget;
@@ -106,6 +107,27 @@ public final class Api {
                 list.add(o);
             }
             return Map.of("progress", list);
+        });
+    }
+
+    /**
+     * {@code GET /api/datasets}: per task, the files and generators its stored items were read from:
+     * {@code {"datasets":[{task, fingerprint, short, source, items}]}} ({@code fingerprint} is {@code sha256:HEX} or
+     * the generator).
+     */
+    public Response datasets() {
+        return guarded(() -> {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Provenance.TaskSource s : data.datasets()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("task", s.task());
+                o.put("fingerprint", s.fingerprint());
+                o.put("short", s.shortFingerprint());
+                o.put("source", s.source());
+                o.put("items", s.items());
+                list.add(o);
+            }
+            return Map.of("datasets", list);
         });
     }
 

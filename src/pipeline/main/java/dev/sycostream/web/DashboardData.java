@@ -2,6 +2,7 @@ package dev.sycostream.web;
 
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.identity.Provenance;
 import dev.sycostream.metrics.ExpectedCounts;
 
 import java.util.List;
@@ -21,6 +22,11 @@ public interface DashboardData {
 
     /** The n each metric must reach for the dataset items stored so far, if the items are known here. */
     Optional<ExpectedCounts> expected();
+
+    /** Per task, the dataset files (by SHA-256) and generators behind its stored items; empty if not known here. */
+    default List<Provenance.TaskSource> datasets() {
+        return List.of();
+    }
 
     /** Thrown when the stores cannot be queried yet (starting, rebalancing); the APIs answer 503 with its message. */
     final class NotReadyException extends RuntimeException {

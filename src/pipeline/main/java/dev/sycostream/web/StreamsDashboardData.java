@@ -1,5 +1,6 @@
 package dev.sycostream.web;
 
+import dev.sycostream.identity.Provenance;
 import dev.sycostream.stages.views.DashboardStores;
 
 import dev.sycostream.avro.DatasetItem;
@@ -33,6 +34,7 @@ public final class StreamsDashboardData implements DashboardData {
 
     private final Supplier<KafkaStreams> streams;
     private volatile Optional<ExpectedCounts> expectedCache = Optional.empty();
+    private volatile List<Provenance.TaskSource> datasetsCache = List.of();
     private volatile long expectedAt;
 
     /** @param streams the current client (the pipeline may replace it on restart) */
@@ -56,9 +58,17 @@ public final class StreamsDashboardData implements DashboardData {
         if (now - expectedAt > EXPECTED_CACHE_MS) {
             List<DatasetItem> items = values(RequestFanoutStage.ITEMS_STORE);
             expectedCache = items.isEmpty() ? Optional.empty() : Optional.of(ExpectedCounts.of(items));
+            datasetsCache = Provenance.of(items);
             expectedAt = now;
         }
         return expectedCache;
+    }
+
+    /** From the same pass over the items store as {@link #expected()}, so it costs the dataset size, once a period. */
+    @Override
+    public List<Provenance.TaskSource> datasets() {
+        expected();
+        return datasetsCache;
     }
 
     private <V> List<V> values(String storeName) {

@@ -5,11 +5,16 @@ import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.registry.MockSchemaRegistryClient;
 import dev.sycostream.topics.Topic;
 import dev.sycostream.topics.Topics;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
@@ -20,6 +25,8 @@ import java.util.UUID;
  * handlers, Avro serdes) pointed at a per-test in-memory registry ({@code mock://scope}).
  */
 public final class TopologyHarness implements AutoCloseable {
+    /** The driver's wall clock at the start (epoch ms). */
+    public static final long START_MS = 1_000_000L;
     public final Topics topics;
     public final TopologyTestDriver driver;
     private final String scope;
@@ -30,7 +37,7 @@ public final class TopologyHarness implements AutoCloseable {
                 .withApplicationId("ttd");
         topics = new Topics(config.serdeConfig());
         Properties props = config.streamsConfig();
-        driver = new TopologyTestDriver(topology.apply(topics), props, Instant.ofEpochMilli(1_000_000L));
+        driver = new TopologyTestDriver(topology.apply(topics), props, Instant.ofEpochMilli(START_MS));
     }
 
     public <V> TestInputTopic<String, V> input(Topic<String, V> t) {
@@ -51,6 +58,28 @@ public final class TopologyHarness implements AutoCloseable {
 
     public TestOutputTopic<String, DeadLetter> deadLetters() {
         return output(topics.deadletter());
+    }
+
+    /**
+     * Writes a value into a store's innermost layer, the bytes store, as a restore from its changelog does: no
+     * serde, no changelog record. What an earlier version left in a changelog looks like this to the processor.
+     */
+    public void restoreRaw(String store, String key, byte[] value) {
+        bytesStore(store).put(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)), value);
+    }
+
+    /** A store's value as its bytes store holds it (and its changelog gets it), or null. */
+    public byte[] rawValue(String store, String key) {
+        return bytesStore(store).get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<Bytes, byte[]> bytesStore(String name) {
+        StateStore store = (StateStore) driver.getKeyValueStore(name);
+        while (store instanceof WrappedStateStore<?, ?, ?> wrapped) {
+            store = wrapped.wrapped();
+        }
+        return (KeyValueStore<Bytes, byte[]>) store;
     }
 
     @Override

@@ -74,6 +74,11 @@ final class RequestIntake {
                     replies.deadLetter(record, "empty value: a model request was expected", null));
             return true;
         }
+        if (request.getRetired()) {
+            // Its item was retired (ingest --replace): the record only tells the scoring stage; nothing to ask.
+            slot.finish(Outcome.SKIPPED, record.key(), null, null);
+            return true;
+        }
         if (replyIndex != null && replyIndex.contains(request.getRequestId())) {
             slot.finish(Outcome.SKIPPED, record.key(), null, null);
             return true;

@@ -33,8 +33,8 @@ final class DriftObservationExtractor implements Processor<String, ScoredAnswer,
     @Override
     public void process(Record<String, ScoredAnswer> record) {
         ScoredAnswer a = record.value();
-        if (a == null) {
-            return;
+        if (a == null || a.getRetracted()) {
+            return; // a retraction takes back an evaluation count; drift watches answers as they come
         }
         EvalTarget target = targets.get(a.getTargetId());
         if (target == null || target.getProbe() == null

@@ -1,5 +1,6 @@
 package dev.sycostream.stages.fanout;
 
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.prompts.RequestIds;
 
 import dev.sycostream.prompts.PromptRenderer;
@@ -7,6 +8,7 @@ import dev.sycostream.prompts.PromptVariant;
 
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
+import dev.sycostream.avro.FanoutProgressState;
 import dev.sycostream.avro.ModelRequest;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,6 +31,8 @@ import java.util.Set;
  *       is sent the stored items in key order, a bounded chunk per punctuation so a large backlog never
  *       blocks the task or its commits.</li>
  * </ul>
+ * An item ingested again with the same content (so the same id) is stored again (its provenance may be newer) but
+ * not sent again. A tombstone retires an item: it leaves the store, so no target is sent it from then on.
  * An item that cannot be rendered throws before it is stored; the processing exception handler dead-letters
  * it with the reason.
  */
@@ -36,7 +40,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
     private final RequestFanoutStage.Settings settings;
     private ProcessorContext<String, ModelRequest> context;
     private KeyValueStore<String, DatasetItem> items;
-    private KeyValueStore<String, String> progress;
+    private KeyValueStore<String, FanoutProgressState> progress;
     private ReadOnlyKeyValueStore<String, EvalTarget> targets;
 
     FanoutProcessor(RequestFanoutStage.Settings settings) {
@@ -55,20 +59,22 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
     @Override
     public void process(Record<String, DatasetItem> record) {
         if (record.value() == null) {
-            items.delete(record.key());
+            retire(record.key(), record.timestamp());
             return;
         }
         List<PromptVariant> variants = PromptRenderer.render(record.value());
+        DatasetItem previous = items.get(record.key());
         items.put(record.key(), record.value());
+        if (previous != null && ItemIdentity.of(previous).equals(ItemIdentity.of(record.value()))) {
+            // Ingested again unchanged: every target whose scan passed it was sent it, the others will reach it.
+            return;
+        }
         try (KeyValueIterator<String, EvalTarget> it = targets.all()) {
             while (it.hasNext()) {
                 EvalTarget target = it.next().value;
-                String p = progress.get(target.getTargetId());
-                if (target.getActive() && p != null) {
-                    FanoutProgress fp = FanoutProgress.decode(p);
-                    if (fp.registeredAtMs() == target.getRegisteredAtMs() && fp.covers(record.key())) {
-                        emit(target, record.value(), variants, record.timestamp());
-                    }
+                FanoutProgress fp = target.getActive() ? FanoutProgress.fromState(progress.get(target.getTargetId())) : null;
+                if (fp != null && fp.registeredAtMs() == target.getRegisteredAtMs() && fp.covers(record.key())) {
+                    emit(target, record.value(), variants, record.timestamp());
                 }
             }
         }
@@ -91,7 +97,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
             }
         }
         List<String> stale = new java.util.ArrayList<>();
-        try (KeyValueIterator<String, String> it = progress.all()) {
+        try (KeyValueIterator<String, FanoutProgressState> it = progress.all()) {
             it.forEachRemaining(kv -> {
                 if (!live.contains(kv.key)) {
                     stale.add(kv.key);
@@ -102,8 +108,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
     }
 
     private int scan(EvalTarget target, int budget) {
-        String stored = progress.get(target.getTargetId());
-        FanoutProgress fp = stored == null ? null : FanoutProgress.decode(stored);
+        FanoutProgress fp = FanoutProgress.fromState(progress.get(target.getTargetId()));
         if (fp == null || fp.registeredAtMs() != target.getRegisteredAtMs()) {
             fp = FanoutProgress.started(target.getRegisteredAtMs());
         } else if (fp.done()) {
@@ -128,11 +133,33 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
             }
         }
         FanoutProgress next = fp.advancedTo(last);
-        progress.put(target.getTargetId(), (exhausted ? next.finished() : next).encode());
+        progress.put(target.getTargetId(), (exhausted ? next.finished() : next).toState());
         return budget;
     }
 
+    /**
+     * A tombstone retires the item: it leaves the store, and every target's requests for it are replaced by retired
+     * copies, which the worker skips and the scoring stage turns into retractions of answers already counted.
+     */
+    private void retire(String itemId, long timestamp) {
+        DatasetItem item = items.get(itemId);
+        if (item == null) {
+            return; // unknown here, or retired already
+        }
+        items.delete(itemId);
+        List<PromptVariant> variants = PromptRenderer.render(item);
+        try (KeyValueIterator<String, EvalTarget> it = targets.all()) {
+            while (it.hasNext()) {
+                emit(it.next().value, item, variants, timestamp, true);
+            }
+        }
+    }
+
     private void emit(EvalTarget target, DatasetItem item, List<PromptVariant> variants, long timestamp) {
+        emit(target, item, variants, timestamp, false);
+    }
+
+    private void emit(EvalTarget target, DatasetItem item, List<PromptVariant> variants, long timestamp, boolean retired) {
         long now = context.currentSystemTimeMs();
         for (PromptVariant v : variants) {
             String id = RequestIds.of(target.getTargetId(), item.getItemId(), v.variant());
@@ -149,6 +176,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
                     .setBackend(target.getBackend())
                     .setBackendParams(target.getParams())
                     .setCreatedAtMs(now)
+                    .setRetired(retired)
                     .build();
             context.forward(new Record<>(id, request, timestamp));
         }

@@ -1,13 +1,12 @@
 package dev.sycostream.stages.fanout;
 
-import dev.sycostream.keys.CompositeKey;
-
-import java.util.List;
+import dev.sycostream.avro.FanoutProgressState;
 
 /**
  * How far one task has fanned its stored items out to one target: the target registration it serves, whether
  * the scan is done, and the last item key sent (items are scanned in key order, in chunks).
- * Stored as text "registeredAt|done|cursor" so the store needs no schema.
+ * Stored as a {@link FanoutProgressState} record; a value of the text this store held before that is read by
+ * {@link LegacyFanoutProgressText}.
  */
 record FanoutProgress(long registeredAtMs, boolean done, String cursor) {
 
@@ -28,13 +27,13 @@ record FanoutProgress(long registeredAtMs, boolean done, String cursor) {
         return new FanoutProgress(registeredAtMs, true, cursor);
     }
 
-    String encode() {
-        // the cursor (an item key, "" before the first) is the open tail: it may be empty and contain '|'
-        return CompositeKey.joinWithTail(Long.toString(registeredAtMs), Boolean.toString(done), cursor);
+    /** The progress a store holds, or null when it holds none. */
+    static FanoutProgress fromState(FanoutProgressState state) {
+        return state == null ? null : new FanoutProgress(state.getRegisteredAtMs(), state.getDone(), state.getCursor());
     }
 
-    static FanoutProgress decode(String s) {
-        List<String> parts = CompositeKey.splitWithTail(s, 3);
-        return new FanoutProgress(Long.parseLong(parts.get(0)), Boolean.parseBoolean(parts.get(1)), parts.get(2));
+    /** The record the store keeps. */
+    FanoutProgressState toState() {
+        return new FanoutProgressState(registeredAtMs, done, cursor);
     }
 }

@@ -1,6 +1,9 @@
 package dev.sycostream.stages.fanout;
 
+import dev.sycostream.avro.FanoutProgressState;
+import dev.sycostream.serde.AvroOrLegacyTextSerde;
 import dev.sycostream.topics.Topics;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -44,11 +47,16 @@ public final class RequestFanoutStage {
                 () -> new TargetsStoreUpdater(TARGETS_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
                 Serdes.String(), topics.datasetsRaw().valueSerde()));
+        // Avro values; the text values of versions before them are still read (the store name is unchanged)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), progressSerde(topics)));
 
         items.process(() -> new FanoutProcessor(settings), Named.as("prompts-fanout"), ITEMS_STORE, PROGRESS_STORE)
                 .to(topics.modelRequests().name(), topics.modelRequests().produced("prompts-requests-sink"));
     }
 
+    /** The value serde of {@link #PROGRESS_STORE}: writes {@link FanoutProgressState}, reads it or the legacy text. */
+    static Serde<FanoutProgressState> progressSerde(Topics topics) {
+        return new AvroOrLegacyTextSerde<>(topics.valueSerde(FanoutProgressState.class), LegacyFanoutProgressText::parse);
+    }
 }

@@ -23,6 +23,8 @@ import java.time.Duration;
  * "target_id|item_id", so the two variants of an addition item meet here; the first waits in a store for its pair.
  */
 final class ObservationExtractor implements Processor<String, ScoredAnswer, String, MetricCounts> {
+    /** Prefix of the pairs-store keys of retractions: three parts, where a "target|item" key has two. */
+    static final String RETRACTION_PAIRS = "~retracted|";
     private final long windowMs;
     private final Duration flushInterval;
     private ProcessorContext<String, MetricCounts> context;
@@ -57,9 +59,12 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
         }
     }
 
-    /** flip_to_user needs both variants of the item: observed once, when the second one arrives. */
+    /**
+     * flip_to_user needs both variants of the item: observed once, when the second one arrives. Retractions pair
+     * apart from first counts (their own key space), so an item's retraction takes its pair back exactly once.
+     */
     private void pair(Record<String, ScoredAnswer> record, ScoredAnswer a) {
-        String key = record.key();
+        String key = a.getRetracted() ? RETRACTION_PAIRS + record.key() : record.key();
         ScoredAnswer other = pairs.get(key);
         if (other == null || other.getVariant().equals(a.getVariant())) {
             pairs.put(key, a);
@@ -71,8 +76,10 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
         observe(a, MetricNames.FLIP_TO_USER, Observations.flipped(without, with), null, record.timestamp());
     }
 
+    /** A retracted answer (its item was retired) subtracts what its first count added. */
     private void observe(ScoredAnswer a, String metric, boolean hit, Double score, long timestamp) {
-        pending.add(new MetricKey(a.getTargetId(), a.getTask(), metric).encode(), hit, score, timestamp);
+        pending.add(new MetricKey(a.getTargetId(), a.getTask(), metric).encode(), hit, score, timestamp,
+                a.getRetracted() ? -1 : 1);
     }
 
     private void flush() {

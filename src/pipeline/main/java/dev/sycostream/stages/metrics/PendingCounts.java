@@ -37,16 +37,21 @@ final class PendingCounts {
      * {@code score} when it has one (null otherwise).
      */
     void add(String metricKey, boolean hit, Double score, long timestamp) {
+        add(metricKey, hit, score, timestamp, 1);
+    }
+
+    /** As above with a sign: -1 takes back an observation added before (a retracted answer), in its own window. */
+    void add(String metricKey, boolean hit, Double score, long timestamp, int sign) {
         // Same alignment as TimeWindows (epoch-aligned tumbling windows), so a batch never straddles two windows.
         long windowStart = timestamp - Math.floorMod(timestamp, windowMs);
         String key = CompositeKey.joinWithTail(Long.toString(windowStart), metricKey);
         ValueAndTimestamp<MetricCounts> old = store.get(key);
         MetricCounts counts = old == null ? MetricCounts.newBuilder().build() : old.value();
-        counts.setCount(counts.getCount() + (hit ? 1 : 0));
-        counts.setN(counts.getN() + 1);
+        counts.setCount(counts.getCount() + (hit ? sign : 0));
+        counts.setN(counts.getN() + sign);
         if (score != null) {
-            counts.setScoreSum(counts.getScoreSum() + score);
-            counts.setScoreN(counts.getScoreN() + 1);
+            counts.setScoreSum(counts.getScoreSum() + sign * score);
+            counts.setScoreN(counts.getScoreN() + sign);
         }
         long ts = old == null ? timestamp : Math.max(old.timestamp(), timestamp);
         store.put(key, ValueAndTimestamp.make(counts, ts));

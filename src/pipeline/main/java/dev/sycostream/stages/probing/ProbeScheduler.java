@@ -7,6 +7,7 @@ import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ProbeBudget;
+import dev.sycostream.avro.ProbeLedgerState;
 import dev.sycostream.avro.ProbeRound;
 import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.prompts.PromptRenderer;
@@ -50,7 +51,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, DatasetItem> pool;
     private KeyValueStore<String, String> itemTasks;
-    private KeyValueStore<String, String> ledgers;
+    private KeyValueStore<String, ProbeLedgerState> ledgers;
     private KeyValueStore<String, String> cursors;
     private ReadOnlyKeyValueStore<String, EvalTarget> targets;
 
@@ -107,7 +108,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
     private void maybeSendRound(EvalTarget target, long now) {
         ProbeBudget budget = target.getProbe();
         String id = target.getTargetId();
-        ProbeLedger ledger = ProbeLedger.decode(ledgers.get(id));
+        ProbeLedger ledger = ProbeLedger.fromState(ledgers.get(id));
         Long last = ledger.lastAt();
         if (last != null && now - last < budget.getPeriodMs() / budget.getRequests()) {
             return; // not even a one-request round would be due: skip composing one on every tick
@@ -155,7 +156,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
                 .setSentInPeriod(inPeriod + size)
                 .build();
         context.forward(new Record<>(CompositeKey.join(id, Long.toString(round)), record, now));
-        ledgers.put(id, ledger.sent(now, size, budget.getPeriodMs()).encode());
+        ledgers.put(id, ledger.sent(now, size, budget.getPeriodMs()).toState());
         nextCursors.forEach(cursors::put);
     }
 

@@ -2,9 +2,13 @@ package dev.sycostream.stages.probing;
 
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.avro.ProbeLedgerState;
 import dev.sycostream.avro.ProbeRound;
+import dev.sycostream.probing.LegacyProbeLedgerText;
+import dev.sycostream.serde.AvroOrLegacyTextSerde;
 import dev.sycostream.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -46,8 +50,9 @@ public final class ProbeStage {
                 Serdes.String(), topics.datasetsRaw().valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_TASKS_STORE),
                 Serdes.String(), Serdes.String()));
+        // Avro values; the text values of versions before them are still read (the store name is unchanged)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), ledgerSerde(topics)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURSOR_STORE),
                 Serdes.String(), Serdes.String()));
         KStream<String, SpecificRecord> out = items
@@ -61,5 +66,10 @@ public final class ProbeStage {
         out.filter((k, v) -> v instanceof ProbeRound, Named.as("probing-rounds"))
                 .mapValues(v -> (ProbeRound) v, Named.as("probing-as-rounds"))
                 .to(topics.probeRounds().name(), topics.probeRounds().produced("probing-rounds-sink"));
+    }
+
+    /** The value serde of {@link #LEDGER_STORE}: writes {@link ProbeLedgerState}, reads it or the legacy text. */
+    static Serde<ProbeLedgerState> ledgerSerde(Topics topics) {
+        return new AvroOrLegacyTextSerde<>(topics.valueSerde(ProbeLedgerState.class), LegacyProbeLedgerText::parse);
     }
 }

@@ -42,7 +42,9 @@ public final class TrainingFilterStage {
                                 .withKeySerde(Serdes.String()).withValueSerde(topics.datasetsRaw().valueSerde()));
 
         scored
-                .filter((k, a) -> Tasks.isSyntheticCandidate(a.getTask()) && Variants.NO_OPINION.equals(a.getVariant()),
+                // A retraction (retired item) is not a new answer: the example made from the first count stays.
+                .filter((k, a) -> !a.getRetracted() && Tasks.isSyntheticCandidate(a.getTask())
+                                && Variants.NO_OPINION.equals(a.getVariant()),
                         Named.as("training-opinion-free-answers"))
                 .selectKey((k, a) -> a.getItemId(), Named.as("training-key-by-item"))
                 .join(candidates, (answer, item) -> FiltrationRule.decide(answer, item, filter),

@@ -120,6 +120,23 @@
     }
   }
 
+  // Which files (SHA-256) and generators each task's items came from: what the numbers rest on.
+  async function renderDatasets() {
+    try {
+      const body = await getJson('/api/datasets');
+      const tbody = document.querySelector('#datasets tbody');
+      tbody.replaceChildren(...body.datasets.map(d => {
+        const tr = el('tr');
+        const fp = el('td', d.short);
+        fp.title = d.fingerprint;
+        tr.append(el('td', d.task), fp, el('td', d.source), el('td', String(d.items), 'num'));
+        return tr;
+      }));
+    } catch (e) {
+      // the pipeline is starting or rebalancing: keep the last table
+    }
+  }
+
   function setStatus(cls, text) {
     const s = document.getElementById('status');
     s.className = 'status ' + cls;
@@ -273,6 +290,8 @@
     }
     renderProgress();
     setInterval(renderProgress, 2000);
+    renderDatasets();
+    setInterval(renderDatasets, 10000);
     renderAlerts();
     setInterval(renderAlerts, 5000);
     renderProbing();

@@ -1,5 +1,6 @@
 package dev.sycostream.stages.fanout;
 
+import dev.sycostream.identity.ItemIdentity;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.RequestIds;
 import dev.sycostream.prompts.Tasks;
@@ -142,7 +143,7 @@ class RequestFanoutStageTest {
         scan(1);
         DatasetItem broken = DatasetItem.newBuilder().setItemId("nlp_survey/99").setTask(Tasks.NLP_SURVEY)
                 .setSource("test:1").setIngestedAtMs(0L)
-                .setPerez(new PerezQuestion("Which? (A) x (B) y Answer:", " (Z)", List.of(" (B)"))).build();
+                .setPerez(new PerezQuestion("Which? (A) x (B) y Answer:", " (Z)", List.of(" (B)"), java.util.Map.of())).build();
         items.pipeInput(broken.getItemId(), broken);
         DatasetItem fine = Fixtures.additionItems(1).get(0);
         items.pipeInput(fine.getItemId(), fine);
@@ -153,5 +154,46 @@ class RequestFanoutStageTest {
         assertThat(dead.get(0).getStage()).isEqualTo("streams-processing");
         assertThat(dead.get(0).getOriginalValue()).isNotNull();
         assertThat(requests.readValuesToList()).hasSize(2).allMatch(r -> r.getItemId().equals(fine.getItemId()));
+    }
+
+    @Test
+    void theSameItemIngestedAgainIsNotSentAgainAChangedOneIsNewAndARetiredOneIsNeverSentAgain() {
+        List<DatasetItem> perez = Fixtures.perezItems(Tasks.NLP_SURVEY, 3);
+        send(perez);
+        targets.pipeInput("base", Fixtures.target("base", true, 10L));
+        scan(3);
+        assertThat(requests.readValuesToList()).hasSize(3);
+
+        // The same file again, read later (newer provenance, same content, same ids): nothing is asked.
+        perez.forEach(i -> items.pipeInput(i.getItemId(), DatasetItem.newBuilder(i).setIngestedAtMs(99L).build()));
+        scan(3);
+        assertThat(requests.isEmpty()).as("unchanged items are not sent again").isTrue();
+
+        // A corrected question: a new id, so a new request that the model really answers.
+        DatasetItem changed = DatasetItem.newBuilder(perez.get(0)).setPerez(PerezQuestion.newBuilder(perez.get(0).getPerez())
+                .setQuestion(perez.get(0).getPerez().getQuestion().replace("Answer:", "Please answer.\nAnswer:")).build()).build();
+        ItemIdentity.assign(changed);
+        assertThat(changed.getItemId()).isNotEqualTo(perez.get(0).getItemId());
+        items.pipeInput(changed.getItemId(), changed);
+        List<ModelRequest> asked = requests.readValuesToList();
+        assertThat(asked).singleElement().satisfies(r -> {
+            assertThat(r.getItemId()).isEqualTo(changed.getItemId());
+            assertThat(r.getPrompt()).contains("Please answer.");
+        });
+
+        // The old version retired (ingest --replace): a target registered later is never sent it.
+        items.pipeInput(perez.get(0).getItemId(), null);
+        assertThat(requests.readValuesToList()).as("its request, replaced by a retired copy for the scoring stage")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getRetired()).isTrue();
+                    assertThat(r.getItemId()).isEqualTo(perez.get(0).getItemId());
+                    assertThat(r.getRequestId()).isEqualTo(RequestIds.of("base", perez.get(0).getItemId(), r.getVariant()));
+                });
+        targets.pipeInput("later", Fixtures.target("later", true, 20L));
+        scan(3);
+        List<ModelRequest> toLater = requests.readValuesToList();
+        assertThat(toLater).noneMatch(ModelRequest::getRetired);
+        List<String> later = toLater.stream().map(ModelRequest::getItemId).toList();
+        assertThat(later).containsExactlyInAnyOrder(changed.getItemId(), perez.get(1).getItemId(), perez.get(2).getItemId());
     }
 }

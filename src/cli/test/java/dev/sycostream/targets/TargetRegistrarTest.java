@@ -1,4 +1,4 @@
-package dev.sycostream.ingest;
+package dev.sycostream.targets;
 
 import dev.sycostream.avro.EvalTarget;
 import org.junit.jupiter.api.Test;
