@@ -6,7 +6,7 @@ import dev.sycostream.datasets.PerezSample;
 import dev.sycostream.demo.SimSpec;
 import dev.sycostream.history.ResultsView;
 import dev.sycostream.ingest.DatasetIngestor;
-import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.registry.EmbeddedSchemaRegistry;

@@ -12,7 +12,7 @@ import dev.sycostream.demo.SimSpec;
 import dev.sycostream.embedded.EmbeddedStack;
 import dev.sycostream.history.ResultsView;
 import dev.sycostream.ingest.DatasetIngestor;
-import dev.sycostream.ingest.TargetRegistrar;
+import dev.sycostream.targets.TargetRegistrar;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.testing.ExactCounts;
