@@ -30,7 +30,7 @@ final class ConnectionOptions {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics this command creates (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of created topics; -1 = broker default.")
+    @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of created topics; -1 (default) = 3 with min.insync.replicas=2 on three brokers or more, else 1.")
     short replicationFactor;
 
     @Option(names = "--application-id", defaultValue = SycostreamConfig.DEFAULT_APPLICATION_ID,

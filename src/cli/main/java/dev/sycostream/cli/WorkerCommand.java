@@ -4,6 +4,7 @@ import dev.sycostream.topics.Topics;
 import dev.sycostream.worker.Backends;
 import dev.sycostream.worker.ModelWorker;
 import dev.sycostream.worker.WorkerSettings;
+import dev.sycostream.worker.http.WorkerHttpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,14 @@ final class WorkerCommand implements Callable<Integer> {
             description = "First retry wait, doubled per attempt with jitter, at least the server's Retry-After (default ${DEFAULT-VALUE}).")
     java.time.Duration retryBackoff;
 
+    @Option(names = "--http-port", defaultValue = "-1",
+            description = "Port of the worker's /metrics, /health/live and /health/ready (default: none served; 0 = random).")
+    int httpPort;
+
+    @Option(names = "--http-host", defaultValue = "0.0.0.0",
+            description = "Interface of the worker's HTTP port (default ${DEFAULT-VALUE}: probes and scrapers come from outside the pod).")
+    String httpHost;
+
     @Option(names = "--force", description = "Send requests to the model even when their id already has a reply (replays are skipped otherwise).")
     boolean force;
 
@@ -40,7 +49,16 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerSettings settings = WorkerSettings.defaults().withMaxInFlight(maxInFlight).withMaxAttempts(maxAttempts)
                 .withRetryBackoff(retryBackoff).withForce(force);
         ModelWorker worker = new ModelWorker(config.clientConfig(), new Topics(config.serdeConfig()), id, new Backends(), settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "sycostream-worker-shutdown"));
+        WorkerHttpServer http = httpPort < 0 ? null : WorkerHttpServer.start(worker, httpHost, httpPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            if (http != null) {
+                http.close();
+            }
+        }, "sycostream-worker-shutdown"));
+        if (http != null) {
+            System.err.println("worker http=http://" + httpHost + ":" + http.port() + " (/metrics, /health/live, /health/ready)");
+        }
         System.err.println("worker " + id + " started; Ctrl-C stops it");
         worker.run();
         return 0;

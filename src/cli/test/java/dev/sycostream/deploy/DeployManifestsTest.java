@@ -35,7 +35,7 @@ class DeployManifestsTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static List<JsonNode> yamlDocuments(Path file) throws IOException {
+    static List<JsonNode> yamlDocuments(Path file) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
         try (var parser = new YAMLFactory().createParser(file.toFile());
              var it = YAML.readValues(parser, JsonNode.class)) {
@@ -85,7 +85,7 @@ class DeployManifestsTest {
                 kinds.add(d.path("kind").asText());
             }
         }
-        assertThat(kinds).contains("Deployment", "ConfigMap", "Secret", "KafkaTopic");
+        assertThat(kinds).contains("StatefulSet", "PodDisruptionBudget", "Service", "ConfigMap", "Secret", "KafkaTopic");
 
         JsonNode kustomization = yamlDocuments(DEPLOY.resolve("k8s/kustomization.yaml")).get(0);
         for (JsonNode r : kustomization.path("resources")) {
@@ -96,8 +96,7 @@ class DeployManifestsTest {
         assertThat(secret.path("stringData").has("client.properties")).isTrue();
 
         for (String name : List.of("pipeline", "worker")) {
-            JsonNode d = yamlDocuments(DEPLOY.resolve("k8s/" + name + ".yaml")).get(0);
-            assertThat(d.path("kind").asText()).isEqualTo("Deployment");
+            JsonNode d = K8sGuaranteesTest.ofKind(yamlDocuments(DEPLOY.resolve("k8s/" + name + ".yaml")), "StatefulSet");
             JsonNode spec = d.path("spec");
             String selected = spec.path("selector").path("matchLabels").path("app.kubernetes.io/name").asText();
             assertThat(selected).isEqualTo("sycostream-" + name);
@@ -113,20 +112,30 @@ class DeployManifestsTest {
             JsonNode volumes = spec.path("template").path("spec").path("volumes");
             assertThat(volumes.toString()).contains("\"secretName\":\"" + secret.path("metadata").path("name").asText() + "\"");
         }
-        assertThat(yamlDocuments(DEPLOY.resolve("k8s/pipeline.yaml")).get(0).path("spec").path("replicas").asInt()).isEqualTo(2);
+        assertThat(K8sGuaranteesTest.ofKind(yamlDocuments(DEPLOY.resolve("k8s/pipeline.yaml")), "StatefulSet")
+                .path("spec").path("replicas").asInt()).isEqualTo(2);
     }
 
     @Test
     void composeStackHasKafkaRegistryTwoPipelinesWorkerMonitoringAndAModelProfile() throws IOException {
         JsonNode services = yamlDocuments(DEPLOY.resolve("compose/compose.yaml")).get(0).path("services");
-        assertThat(services.path("kafka").path("image").asText()).startsWith("apache/kafka:");
-        assertThat(services.path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        for (int node = 1; node <= 3; node++) {
+            JsonNode kafka = services.path("kafka-" + node);
+            assertThat(kafka.path("image").asText()).startsWith("apache/kafka:");
+            JsonNode env = kafka.path("environment");
+            assertThat(env.path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+            assertThat(env.path("KAFKA_NODE_ID").asInt()).isEqualTo(node);
+            assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText()).isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
+            assertThat(env.path("KAFKA_MIN_INSYNC_REPLICAS").asInt()).isEqualTo(2);
+            assertThat(env.path("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR").asInt()).isEqualTo(3);
+            assertThat(env.path("CLUSTER_ID").asText()).isEqualTo(services.path("kafka-1").path("environment").path("CLUSTER_ID").asText());
+        }
         assertThat(services.path("schema-registry").path("image").asText()).startsWith("confluentinc/cp-schema-registry:");
         assertThat(services.path("pipeline").path("deploy").path("replicas").asInt()).isEqualTo(2);
-        // The YAML merge key brings the shared image, build and environment into each app service.
         for (String app : List.of("topics", "pipeline", "worker")) {
             assertThat(services.path(app).path("build").path("dockerfile").asText()).as(app).isEqualTo("deploy/Dockerfile");
-            assertThat(services.path(app).path("environment").path("SYCOSTREAM_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
+            assertThat(services.path(app).path("environment").path("SYCOSTREAM_BOOTSTRAP_SERVERS").asText())
+                    .isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
         }
         assertThat(services.path("pipeline").path("command").get(0).asText()).isEqualTo("pipeline");
         assertThat(services.path("worker").path("command").get(0).asText()).isEqualTo("worker");
@@ -194,7 +203,9 @@ class DeployManifestsTest {
             assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
             Map<String, String> config = YAML.convertValue(d.path("spec").path("config"),
                     YAML.getTypeFactory().constructMapType(Map.class, String.class, String.class));
-            assertThat(config).as(t.name() + " config").isEqualTo(t.config());
+            Map<String, String> declared = new java.util.HashMap<>(t.config());
+            declared.putIfAbsent("min.insync.replicas", "2"); // 3 replicas: a write survives one broker lost
+            assertThat(config).as(t.name() + " config").isEqualTo(declared);
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * @param kafkaConfig extra client settings from {@code --kafka-config FILE} (SASL/SSL, and schema registry
  *                    {@code basic.auth.*} settings, which are passed to the serdes as well)
  * @param partitions  partitions of topics created by the provisioner
- * @param replicationFactor replication factor of created topics; -1 = broker default
+ * @param replicationFactor replication factor of created topics; -1 = 3 on three brokers or more, else 1 (see
+ *                          {@code topics.Replication}); Streams' internal topics use the broker default
  */
 public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl, Map<String, String> kafkaConfig,
                                String applicationId, int partitions, short replicationFactor, Path stateDir,

@@ -39,6 +39,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final ObjectMapper JSON = Json.MAPPER;
     /** Registrations tried when the registry answers a conflict (a 409 that is no incompatibility). */
     static final int CONFLICT_ATTEMPTS = 3;
+    /** Attempts of one call while the registry answers a server error (5xx, 408, 429), 100 then 200 ms apart. */
+    static final int SERVER_ERROR_ATTEMPTS = 3;
+    private static final long SERVER_ERROR_BACKOFF_MS = 100;
 
     private final SchemaRegistryClientConfig config;
     private final HttpClient http;
@@ -191,17 +194,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     /**
-     * Sends one request, trying each URL in turn until one answers. An HTTP error answer is final
-     * (another node would say the same); only a failure to get an answer moves on to the next URL.
+     * Sends one request, trying each URL in turn until one answers. An HTTP error answer is final for that
+     * attempt (another node would say the same); only a failure to get an answer moves on to the next URL. A server
+     * error (5xx, 408, 429) is tried again up to {@value #SERVER_ERROR_ATTEMPTS} times with a short backoff: a
+     * registry answers 500 to one of two instances registering a subject's first schema at once, and the next
+     * attempt finds it settled. Every call here is idempotent (registering a registered schema returns its id).
      */
     private JsonNode send(String method, String path, JsonNode body, String subject, Integer schemaId) {
         long deadline = System.nanoTime() + config.unreachableRetry().toNanos();
         long backoffMs = 200;
+        int serverErrors = 0;
         while (true) {
             try {
                 return sendOnce(method, path, body, subject, schemaId);
             } catch (SchemaRegistryException e) {
-                // Only "no answer at all" is worth waiting out; an HTTP error answer would be the same next time.
+                if (!e.isUnreachable() && RegistryFailure.of(e).kind() == RegistryFailure.Kind.SERVER_ERROR
+                        && ++serverErrors < SERVER_ERROR_ATTEMPTS && !Thread.currentThread().isInterrupted()) {
+                    log.debug("{}; trying again (attempt {} of {})", e.getMessage(), serverErrors + 1,
+                            SERVER_ERROR_ATTEMPTS);
+                    pause(SERVER_ERROR_BACKOFF_MS << (serverErrors - 1), e);
+                    continue;
+                }
+                // Beyond that, only "no answer at all" is worth waiting out; an HTTP error answer would repeat.
                 if (!e.isUnreachable() || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
@@ -215,6 +229,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 }
                 backoffMs = Math.min(backoffMs * 2, 2_000);
             }
+        }
+    }
+
+    private static void pause(long millis, SchemaRegistryException failure) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw failure;
         }
     }
 

@@ -72,7 +72,9 @@ final class KafkaSchemaJournal implements SchemaStore.Journal, AutoCloseable {
 
     private static void createTopicIfAbsent(String bootstrapServers, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            NewTopic newTopic = new NewTopic(topic, 1, (short) 1)
+            // The broker's default replication: 1 on the embedded broker, the cluster's (e.g. 3) on a real one, where
+            // a single replica would lose every schema id with one disk and, under min.insync.replicas=2, refuse writes.
+            NewTopic newTopic = new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             try {
                 admin.createTopics(List.of(newTopic)).all().get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -50,6 +50,8 @@ public final class StrimziTopics {
                     .append("  partitions: ").append(partitions).append('\n')
                     .append("  replicas: ").append(replicas).append('\n');
             Map<String, String> config = new TreeMap<>(t.config());
+            // The min ISR that goes with the replication, as `topics apply` sets it (Replication#forCluster).
+            config.putIfAbsent(TopicProvisioner.MIN_INSYNC, Integer.toString(Replication.minInsyncFor(replicas)));
             if (!config.isEmpty()) {
                 y.append("  config:\n");
                 config.forEach((k, v) -> y.append("    ").append(k).append(": \"").append(v).append("\"\n"));

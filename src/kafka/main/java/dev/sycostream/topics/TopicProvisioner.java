@@ -20,10 +20,13 @@ import java.util.stream.Collectors;
 
 /**
  * Creates the declared topics that are missing and reports how existing ones differ from their declaration
- * (partition count, cleanup policy, retention). Idempotent; it never alters an existing topic, because
- * changing partitions or cleanup of a live topic is an operator's decision.
+ * (partition count, cleanup policy, retention, replication factor, {@code min.insync.replicas}). Idempotent; it
+ * never alters an existing topic, because changing partitions, cleanup or replication of a live topic is an
+ * operator's decision. The replication is {@link Replication#forCluster}: 3 replicas with
+ * {@code min.insync.replicas=2} on three brokers or more unless a factor is given.
  */
 public final class TopicProvisioner {
+    static final String MIN_INSYNC = "min.insync.replicas";
     private final Map<String, Object> adminConfig;
 
     public TopicProvisioner(Map<String, Object> adminConfig) {
@@ -32,18 +35,22 @@ public final class TopicProvisioner {
 
     /**
      * @param defaultPartitions  partitions for topics that do not fix their own
-     * @param replicationFactor  -1 for the broker default
+     * @param replicationFactor  -1 for the default of {@link Replication#forCluster}
      * @return one line per drift found (empty when everything matches)
      */
     public List<String> ensure(List<Topic<String, ?>> topics, int defaultPartitions, short replicationFactor) {
         try (Admin admin = Admin.create(adminConfig)) {
+            int brokers = admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).size();
+            Replication replication = Replication.forCluster(brokers, replicationFactor);
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<String, ?> t : topics) {
                 if (!existing.contains(t.name())) {
                     int partitions = t.partitions() > 0 ? t.partitions() : defaultPartitions;
-                    missing.add(new NewTopic(t.name(), Optional.of(partitions), Optional.of(replicationFactor))
-                            .configs(t.config()));
+                    Map<String, String> config = new java.util.HashMap<>(t.config());
+                    config.putIfAbsent(MIN_INSYNC, Integer.toString(replication.minInsync()));
+                    missing.add(new NewTopic(t.name(), Optional.of(partitions), Optional.of(replication.factor()))
+                            .configs(config));
                 }
             }
             for (var entry : admin.createTopics(missing).values().entrySet()) {
@@ -59,7 +66,7 @@ public final class TopicProvisioner {
             if (!missing.isEmpty()) {
                 awaitReady(admin, missing.stream().map(NewTopic::name).toList());
             }
-            return drift(admin, topics, defaultPartitions);
+            return drift(admin, topics, defaultPartitions, replication);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
@@ -105,8 +112,8 @@ public final class TopicProvisioner {
         }
     }
 
-    private static List<String> drift(Admin admin, List<Topic<String, ?>> topics, int defaultPartitions)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    private static List<String> drift(Admin admin, List<Topic<String, ?>> topics, int defaultPartitions,
+                                      Replication replication) throws InterruptedException, ExecutionException, TimeoutException {
         List<String> names = topics.stream().map(Topic::name).toList();
         Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
         List<ConfigResource> resources = names.stream()
@@ -127,6 +134,17 @@ public final class TopicProvisioner {
                     drift.add(t.name() + ": " + k + "=" + actualConfig.get(k) + ", declared " + v);
                 }
             });
+            // Fewer replicas or a lower min ISR than wanted weakens what a broker failure may cost; more is reported
+            // too, because a min ISR the cluster cannot meet stops every write to the topic.
+            int replicas = descriptions.get(t.name()).partitions().stream().mapToInt(p -> p.replicas().size())
+                    .min().orElse(0);
+            if (replicas != replication.factor()) {
+                drift.add(t.name() + ": replication factor " + replicas + ", wanted " + replication.factor());
+            }
+            String minInsync = t.config().getOrDefault(MIN_INSYNC, Integer.toString(replication.minInsync()));
+            if (!minInsync.equals(actualConfig.get(MIN_INSYNC))) {
+                drift.add(t.name() + ": " + MIN_INSYNC + "=" + actualConfig.get(MIN_INSYNC) + ", wanted " + minInsync);
+            }
         }
         return drift;
     }

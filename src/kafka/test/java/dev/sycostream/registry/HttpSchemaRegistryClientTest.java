@@ -32,6 +32,8 @@ class HttpSchemaRegistryClientTest {
     /** path -> (status, body) */
     private final Map<String, Object[]> answers = new ConcurrentHashMap<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** path -> answers given once each, in order, before {@link #answers} */
+    private final Map<String, java.util.Queue<Object[]>> firstAnswers = new ConcurrentHashMap<>();
     private HttpServer stub;
 
     @BeforeEach
@@ -46,7 +48,9 @@ class HttpSchemaRegistryClientTest {
             seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestHeaders().getFirst("Content-Type"),
                     exchange.getRequestHeaders().getFirst("Authorization"), body));
-            Object[] answer = answers.getOrDefault(exchange.getRequestURI().getRawPath(),
+            java.util.Queue<Object[]> once = firstAnswers.get(exchange.getRequestURI().getRawPath());
+            Object[] first = once == null ? null : once.poll();
+            Object[] answer = first != null ? first : answers.getOrDefault(exchange.getRequestURI().getRawPath(),
                     new Object[] {404, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}"});
             byte[] bytes = ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders((int) answer[0], bytes.length);
@@ -118,6 +122,43 @@ class HttpSchemaRegistryClientTest {
         assertThat(client.register("race-value", SCHEMA)).isEqualTo(11);
         assertThat(client.register("race-value", SCHEMA)).isEqualTo(11); // cached
         assertThat(seen).extracting(Seen::rawPath).containsExactly("/subjects/race-value/versions", "/subjects/race-value");
+    }
+
+    @Test
+    void aServerErrorOnRegistrationIsTriedAgainAndTheSecondAnswerCounts() {
+        firstAnswers.put("/subjects/s-value/versions", new java.util.ArrayDeque<>(List.<Object[]>of(
+                new Object[] {500, "{\"error_code\":50001,\"message\":\"Error while registering schema\"}"},
+                new Object[] {503, "<html>busy</html>"})));
+        answers.put("/subjects/s-value/versions", new Object[] {200, "{\"id\":5}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThat(client.register("s-value", SCHEMA)).isEqualTo(5);
+        assertThat(seen).extracting(Seen::rawPath).containsExactly("/subjects/s-value/versions",
+                "/subjects/s-value/versions", "/subjects/s-value/versions");
+    }
+
+    @Test
+    void aServerErrorThatPersistsFailsAfterTheBoundedAttempts() {
+        answers.put("/subjects/s-value/versions", new Object[] {500, "{\"error_code\":50001,\"message\":\"store\"}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThatThrownBy(() -> client.register("s-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(500));
+        assertThat(seen).hasSize(HttpSchemaRegistryClient.SERVER_ERROR_ATTEMPTS);
+    }
+
+    @Test
+    void aConflictThenSuccessOnRegistrationGivesTheRegisteredId() {
+        // The loser of a race whose lookup comes too early (404) registers again and gets the id.
+        firstAnswers.put("/subjects/race-value/versions", new java.util.ArrayDeque<>(List.<Object[]>of(new Object[] {409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 'race-value' in group 'null' already exists.\"}"})));
+        answers.put("/subjects/race-value/versions", new Object[] {200, "{\"id\":12}"});
+        answers.put("/subjects/race-value", new Object[] {404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"});
+        HttpSchemaRegistryClient client = client(url());
+
+        assertThat(client.register("race-value", SCHEMA)).isEqualTo(12);
+        assertThat(seen).extracting(Seen::rawPath).containsExactly("/subjects/race-value/versions",
+                "/subjects/race-value", "/subjects/race-value/versions");
     }
 
     @Test

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code sycostream topics apply} on a real in-process broker: it creates every declared topic with its declared
- * partitions, cleanup policy and retention; a second run changes nothing and reports no drift; topics that exist
- * with a different cleanup policy or fewer partitions are reported (exit 2) and left alone.
+ * partitions, cleanup policy and retention (one replica, min.insync.replicas 1 on this one-broker cluster); a second
+ * run changes nothing and reports no drift; topics that exist with a different cleanup policy, fewer partitions or
+ * another min.insync.replicas are reported (exit 2) and left alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,6 +59,10 @@ class TopicProvisionerIT {
     }
 
     private Result apply() {
+        return apply("--replication-factor", "1");
+    }
+
+    private Result apply(String... extra) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -65,9 +70,11 @@ class TopicProvisionerIT {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.execute("topics", "apply", "--bootstrap-servers", broker.bootstrapServers(),
-                    "--schema-registry-url", "http://127.0.0.1:1", "--partitions", Integer.toString(PARTITIONS),
-                    "--replication-factor", "1");
+            List<String> args = new java.util.ArrayList<>(List.of("topics", "apply", "--bootstrap-servers",
+                    broker.bootstrapServers(), "--schema-registry-url", "http://127.0.0.1:1", "--partitions",
+                    Integer.toString(PARTITIONS)));
+            args.addAll(List.of(extra));
+            int code = Main.execute(args.toArray(String[]::new));
             return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
@@ -102,6 +109,9 @@ class TopicProvisionerIT {
                 assertThat(c.get("retention.ms").value()).as(t.name() + " retention").isEqualTo("2592000000");
             }
             assertThat(r.out()).contains("ok " + t.name());
+            // One broker: one replica, and a min ISR of 1 so the topic stays writable.
+            assertThat(described.get(t.name()).partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(1));
+            assertThat(c.get("min.insync.replicas").value()).as(t.name() + " min.insync.replicas").isEqualTo("1");
         }
         assertThat(described.get(Topics.DEADLETTER).partitions()).hasSize(1);
         assertThat(c(configs, Topics.EVAL_TARGETS)).isEqualTo("compact");
@@ -145,6 +155,27 @@ class TopicProvisionerIT {
         Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
                 new ConfigResource(ConfigResource.Type.TOPIC, Topics.EVAL_TARGETS))).all().get(30, TimeUnit.SECONDS);
         assertThat(c(configs, Topics.EVAL_TARGETS)).isEqualTo("delete");
+    }
+
+    @Test
+    @Order(4)
+    void aMinInsyncReplicasOtherThanTheClustersDefaultIsDriftReportedAndLeftAlone() throws Exception {
+        admin.deleteTopics(List.of(Topics.ALERTS)).all().get(30, TimeUnit.SECONDS);
+        recreate(new NewTopic(Topics.ALERTS, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "delete",
+                "retention.ms", "2592000000", "min.insync.replicas", "2")));
+
+        Result r = apply(); // no --replication-factor: the default for a one-broker cluster, 1 replica, min ISR 1
+        assertThat(r.code()).as("exit code 2 on drift; stderr: " + r.err()).isEqualTo(2);
+        assertThat(r.driftLines()).contains("drift " + Topics.ALERTS + ": min.insync.replicas=2, wanted 1")
+                .noneMatch(l -> l.contains("replication factor"));
+        Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
+                new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS))).all().get(30, TimeUnit.SECONDS);
+        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS))
+                .get("min.insync.replicas").value()).as("left alone").isEqualTo("2");
+
+        Result tooMany = apply("--replication-factor", "3");
+        assertThat(tooMany.code()).isNotZero();
+        assertThat(tooMany.err()).contains("replication factor 3 but the cluster has only 1 broker");
     }
 
     /** Creates a topic just deleted; the broker may still be removing the old one for a moment. */

@@ -7,13 +7,21 @@ import dev.sycostream.testing.EmbeddedClusterSupport;
 import dev.sycostream.testing.ScriptedOpenAiServer;
 import dev.sycostream.testing.ScriptedOpenAiServer.Answer;
 import dev.sycostream.testing.ScriptedOpenAiServer.Call;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,6 +169,72 @@ class OpenAiWorkerIT {
 
                 assertThat(await(() -> worker.processed() == toSend.size(), TIMEOUT)).isTrue();
                 assertThat(worker.failedReplies()).isEqualTo(3);
+            }
+        }
+    }
+
+    /**
+     * A server that echoes the API key in a 200 without choices, in a completion, in 401 and 500 bodies and in
+     * headers: the key is in no reply (text or error), no dead letter and no worker log line.
+     */
+    @Test
+    void anApiKeyEchoedByTheServerReachesNoReplyDeadLetterOrLogWhateverTheStatus(@TempDir Path dir) throws Exception {
+        String key = "sk-it-echo-51d2e0";
+        Path keyFile = dir.resolve("key");
+        Files.writeString(keyFile, key);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try (ScriptedOpenAiServer server = new ScriptedOpenAiServer(call -> {
+            String auth = call.header("Authorization");
+            Map<String, String> echo = Map.of("X-Echo", auth);
+            return switch (caseOf(call)) {
+                case "k-nochoices" -> new Answer(200, "{\"seen\":\"" + auth + "\"}", echo, 0);
+                case "k-completion" -> new Answer(200, ScriptedOpenAiServer.chat(" (A) " + auth), echo, 0);
+                case "k-401" -> new Answer(401, "{\"error\":{\"message\":\"bad key " + auth + "\"}}", echo, 0);
+                case "k-500" -> new Answer(500, "proxy error for " + auth, echo, 0);
+                default -> new Answer(404, "no such case " + auth, echo, 0);
+            };
+        })) {
+            Map<String, String> params = Map.of("base_url", server.baseUrl(), "model", "m",
+                    "api_key_file", keyFile.toString());
+            List<String> cases = List.of("k-nochoices", "k-completion", "k-401", "k-500");
+            List<Map.Entry<String, ModelRequest>> toSend = new ArrayList<>();
+            for (String c : cases) {
+                toSend.add(Map.entry(c, request(c, "leaky-target", params)));
+            }
+            cluster.send(cluster.topics().modelRequests(), toSend);
+            WorkerSettings settings = WorkerSettings.defaults().withRetryBackoff(Duration.ofMillis(20));
+            try (ModelWorker worker = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-leaky",
+                    new Backends(), settings).start()) {
+                Map<String, ModelReply> byId = replies("k-", cases.size()).stream()
+                        .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+                assertThat(byId).containsOnlyKeys(cases);
+                assertThat(byId.get("k-completion").getText()).isEqualTo(" (A) Bearer [redacted]");
+                assertThat(byId.get("k-nochoices").getError()).contains("has no choices[0]").contains("[redacted]");
+                assertThat(byId.get("k-401").getError()).contains("HTTP 401").contains("[redacted]");
+                assertThat(byId.get("k-500").getError()).contains("HTTP 500").contains("[redacted]");
+                byId.values().forEach(r -> assertThat(r.toString()).as(r.getRequestId()).doesNotContain(key));
+
+                List<DeadLetter> letters = cluster.read(cluster.topics().deadletter(),
+                                read -> read.stream().filter(r -> r.key() != null && r.key().startsWith("k-")).count() >= 3,
+                                TIMEOUT, Duration.ofSeconds(1))
+                        .stream().filter(r -> r.key() != null && r.key().startsWith("k-")).map(ConsumerRecord::value).toList();
+                assertThat(letters).hasSize(3);
+                for (DeadLetter letter : letters) {
+                    assertThat(letter.getReason()).contains("[redacted]").doesNotContain(key);
+                    assertThat(new String(bytes(letter.getOriginalValue()), StandardCharsets.UTF_8)).doesNotContain(key);
+                }
+            }
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).as("the worker logged the dead letters").isNotEmpty();
+        for (ILoggingEvent e : logs.list) {
+            assertThat(e.getFormattedMessage()).doesNotContain(key);
+            if (e.getThrowableProxy() != null) {
+                assertThat(ThrowableProxyUtil.asString(e.getThrowableProxy())).doesNotContain(key);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sycostream.app;
 
 import dev.sycostream.config.SycostreamConfig;
+import dev.sycostream.registry.RegistryFailure;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.topology.SycostreamTopology;
@@ -32,6 +33,7 @@ public final class PipelineApp implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile boolean closing;
     private int restarts;
+    private final ThreadReplacements replacements = new ThreadReplacements(System::nanoTime);
     private Topology topology;
 
     public PipelineApp(SycostreamConfig config, SycostreamTopology.Settings settings) {
@@ -53,6 +55,27 @@ public final class PipelineApp implements AutoCloseable {
     private synchronized void launch() {
         KafkaStreams client = new KafkaStreams(topology, config.streamsConfig());
         client.setUncaughtExceptionHandler(e -> {
+            long delayMs = transientRegistryFailure(e) && !closing ? replacements.nextDelayMs() : -1;
+            if (delayMs >= 0) {
+                // The registry, not the record, failed (the exception handlers failed the task instead of
+                // dead-lettering): a new thread re-runs the task from its committed offsets once the registry answers.
+                // The global thread cannot be replaced, so then the whole client is restarted (its store restores).
+                boolean global = Thread.currentThread().getName().endsWith("GlobalStreamThread");
+                log.warn("{} failed on a schema registry failure ({}); {} in {} ms",
+                        global ? "global state thread" : "stream thread",
+                        RegistryFailure.in(e).map(f -> f.kind() + ": " + f.cause().getMessage()).orElse(""),
+                        global ? "restarting the pipeline" : "replacing it", delayMs);
+                if (global) {
+                    Thread restart = new Thread(() -> {
+                        sleep(delayMs);
+                        restart(client);
+                    }, "sycostream-pipeline-restart");
+                    restart.start();
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
+                sleep(delayMs);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             if (recoverable(e) && restarts < MAX_RESTARTS && !closing) {
                 restarts++;
                 log.warn("global state thread failed ({}); its local state was wiped, restarting the pipeline ({}/{})",
@@ -74,6 +97,19 @@ public final class PipelineApp implements AutoCloseable {
         });
         streams = client;
         client.start();
+    }
+
+    /** A registry failure that a later attempt may not meet: unreachable, 5xx, a registration race. */
+    private static boolean transientRegistryFailure(Throwable e) {
+        return RegistryFailure.in(e).map(f -> !f.blamesRecord() && f.isTransient()).orElse(false);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

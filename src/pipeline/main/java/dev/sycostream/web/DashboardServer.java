@@ -36,8 +36,10 @@ import java.util.function.BiFunction;
  * GET /api/datasets     per task, the dataset files (SHA-256) and generators behind its items
  * GET /api/events       Server-Sent Events: every new result (event "result")
  * GET /metrics          Prometheus text format
+ * GET /health/live      200 while the pipeline has not stopped for good, else 503 (no token needed)
+ * GET /health/ready     200 when Streams is RUNNING and its stores are queryable, else 503 (no token needed)
  * </pre>
- * With a token, every request must carry it ({@code Authorization: Bearer T}, {@code ?token=T}, or the cookie set
+ * With a token, every other request must carry it ({@code Authorization: Bearer T}, {@code ?token=T}, or the cookie set
  * when the page was opened with {@code ?token=T}), else 401. Only GET and HEAD are served (else 405).
  */
 public final class DashboardServer implements AutoCloseable {
@@ -48,6 +50,8 @@ public final class DashboardServer implements AutoCloseable {
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
     private static final String JSON = "application/json";
+    static final String LIVE = "/health/live";
+    static final String READY = "/health/ready";
 
     private final ServerSocketChannel channel;
     private final Javalin app;
@@ -58,6 +62,7 @@ public final class DashboardServer implements AutoCloseable {
     private final Runnable beforeScrape;
     private final byte[] token;
     private final String uplotVersion;
+    private final HealthCheck health;
 
     /**
      * Binds (but does not start serving until {@link #start}).
@@ -66,12 +71,16 @@ public final class DashboardServer implements AutoCloseable {
      * @throws IllegalStateException if the address cannot be bound
      */
     public DashboardServer(WebOptions options, Api api, PrometheusMetrics metrics, SseHub hub, Runnable beforeScrape) {
-        this(options, api, null, metrics, hub, beforeScrape);
+        this(options, api, null, metrics, hub, beforeScrape, null);
     }
 
-    /** @param insights the comparison and alert endpoints; null serves 404 with a reason for them */
+    /**
+     * @param insights the comparison and alert endpoints; null serves 404 with a reason for them
+     * @param health   what the health paths answer; null serves 503 "no health check" for readiness
+     */
     public DashboardServer(WebOptions options, Api api, HistoryViews insights, PrometheusMetrics metrics,
-                           SseHub hub, Runnable beforeScrape) {
+                           SseHub hub, Runnable beforeScrape, HealthCheck health) {
+        this.health = health;
         this.insights = insights;
         this.api = api;
         this.metrics = metrics;
@@ -120,6 +129,8 @@ public final class DashboardServer implements AutoCloseable {
         get("/api/alerts", insight("alerts are", (i, ctx) -> i.alerts()));
         get("/api/probing", insight("probing is", (i, ctx) -> i.probing()));
         get("/metrics", this::prometheus);
+        get(LIVE, ctx -> health(ctx, health == null ? HealthCheck.Status.ok("process up") : health.live()));
+        get(READY, ctx -> health(ctx, health == null ? HealthCheck.Status.failing("no health check") : health.ready()));
         app.exception(EndpointNotFound.class, (e, ctx) -> notFound(ctx, "no such path: " + ctx.path()));
         app.exception(IOException.class, (e, ctx) -> log.debug("dashboard client went away: {}", e.toString()));
         app.exception(Exception.class, (e, ctx) -> {
@@ -204,7 +215,8 @@ public final class DashboardServer implements AutoCloseable {
             ctx.skipRemainingHandlers();
             return;
         }
-        if (token == null) {
+        // Probes carry no secrets (an orchestrator's kubelet has no token), and the answers reveal only a state.
+        if (token == null || ctx.path().equals(LIVE) || ctx.path().equals(READY)) {
             return;
         }
         String given = query(ctx).get("token");
@@ -271,6 +283,12 @@ public final class DashboardServer implements AutoCloseable {
     private static void json(Context ctx, Api.Response r) {
         ctx.header("Cache-Control", "no-store");
         send(ctx, r.status(), JSON, r.body());
+    }
+
+    private static void health(Context ctx, HealthCheck.Status status) {
+        ctx.header("Cache-Control", "no-store");
+        send(ctx, status.ok() ? 200 : 503, JSON, Api.toJson(Map.of("status", status.ok() ? "UP" : "DOWN",
+                "detail", status.detail())));
     }
 
     private static void notFound(Context ctx, String message) {

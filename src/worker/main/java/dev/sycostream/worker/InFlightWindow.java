@@ -36,6 +36,7 @@ final class InFlightWindow {
     private final ScheduledExecutorService retryTimer;
     private final AtomicBoolean running;
     private final AtomicLong modelCalls;
+    private final WorkerMetrics metrics;
 
     /** Requests read and waiting for a place in the window; shared with the backend threads. */
     private final ConcurrentLinkedDeque<ModelCall> backlog = new ConcurrentLinkedDeque<>();
@@ -45,7 +46,9 @@ final class InFlightWindow {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     InFlightWindow(Backends backends, WorkerSettings settings, ExecutorService blockingPool,
-                   ScheduledExecutorService retryTimer, AtomicBoolean running, AtomicLong modelCalls) {
+                   ScheduledExecutorService retryTimer, AtomicBoolean running, AtomicLong modelCalls,
+                   WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.backends = backends;
         this.settings = settings;
         this.retryPolicy = new RetryPolicy(settings.retryBackoff(), settings.maxRetryBackoff(),
@@ -120,6 +123,7 @@ final class InFlightWindow {
     /** One attempt; runs on the loop thread first and on the retry timer after that. Never throws. */
     private void attempt(ModelCall call) {
         call.attempts++;
+        call.attemptStartNanos = System.nanoTime();
         modelCalls.incrementAndGet();
         ModelBackend backend;
         try {
@@ -135,7 +139,9 @@ final class InFlightWindow {
     }
 
     private void onAttempt(ModelCall call, Completion completion, Throwable error) {
+        long attemptNanos = System.nanoTime() - call.attemptStartNanos;
         if (error == null) {
+            metrics.answered(attemptNanos);
             if (completion == null || completion.text() == null) {
                 call.error = new BackendException("backend '" + call.request.getBackend() + "' returned no text");
             } else {
@@ -151,7 +157,9 @@ final class InFlightWindow {
                 ? BackendException.from(b)
                 : new BackendException("backend '" + call.request.getBackend() + "' failed: " + cause, false, cause);
         call.error = failure;
-        if (failure.isTransient() && call.attempts < settings.maxAttempts() && running.get()) {
+        boolean retrying = failure.isTransient() && call.attempts < settings.maxAttempts() && running.get();
+        metrics.failed(attemptNanos, failure, retrying);
+        if (retrying) {
             Duration wait = retryPolicy.delayAfter(call.attempts, failure.retryAfter());
             log.debug("request {}: transient failure (attempt {}), retrying in {} ms: {}",
                     call.request.getRequestId(), call.attempts, wait.toMillis(), failure.getMessage());

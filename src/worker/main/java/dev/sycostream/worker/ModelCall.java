@@ -12,6 +12,8 @@ final class ModelCall {
     final ConsumerRecord<byte[], byte[]> record;
     final ModelRequest request;
     final long startNanos = System.nanoTime();
+    /** When the current attempt was sent, for the latency metric; set by the window. */
+    volatile long attemptStartNanos;
     int attempts;
     Completion completion;
     BackendException error;

@@ -82,6 +82,7 @@ public final class ModelWorker implements Runnable, AutoCloseable {
     private final TransactionalCommitter committer;
     private final Backpressure backpressure;
     private final RebalanceAndRewind rebalanceAndRewind;
+    private final WorkerMetrics metrics;
 
     // Loop-thread state.
     private boolean rewindRequested;
@@ -113,14 +114,21 @@ public final class ModelWorker implements Runnable, AutoCloseable {
         Deserializer<ModelRequest> requestDeserializer = topics.modelRequests().valueSerde().deserializer();
         this.clients = new WorkerClients(clientConfig, workerId, settings);
         this.replies = new ReplyFactory(workerId);
+        this.metrics = new WorkerMetrics(workerId);
         this.window = new InFlightWindow(backends, settings, clients.blockingPool, clients.retryTimer, running,
-                counters.modelCalls);
+                counters.modelCalls, metrics);
         this.work = new UncommittedWork(window);
         this.intake = new RequestIntake(workerId, requestDeserializer, work, window, replies, clients.replyIndex);
         this.committer = new TransactionalCommitter(clients, topics, work, counters);
         this.backpressure = new Backpressure(clients.consumer, settings.maxInFlight());
         this.rebalanceAndRewind = new RebalanceAndRewind(workerId, clients.consumer, work, backpressure,
                 this::drainFinished, this::flush, running, failure);
+        metrics.bind(this, window);
+    }
+
+    /** This worker's Prometheus metrics. */
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** Runs the loop on a new non-daemon thread named {@code sycostream-worker-<id>}; returns this worker. */
@@ -304,6 +312,11 @@ public final class ModelWorker implements Runnable, AutoCloseable {
     /** Transactions aborted and retried. */
     public long abortedBatches() {
         return counters.aborted.get();
+    }
+
+    /** Whether {@link #start()} or {@link #run()} has been called. */
+    public boolean hasStarted() {
+        return loopStarted.get();
     }
 
     /** Whether the loop has not stopped yet (true before it starts). */

@@ -1,5 +1,7 @@
 package dev.sycostream.worker.backend.openai;
 
+import dev.sycostream.worker.backend.BackendException;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,5 +83,38 @@ public final class ApiKey {
     /** Key-less servers: redaction is the identity. */
     static String redact(Optional<ApiKey> key, String text) {
         return key.map(k -> k.redact(text)).orElse(text);
+    }
+
+    /**
+     * {@code e} with the key scrubbed from its message and from every message of its cause chain: what the worker
+     * puts in a reply's {@code error}, a dead letter's reason and its log lines is this, whatever the server's status
+     * (a 200 without {@code choices} quotes its body as much as a 401 does) and whatever the exception (an I/O error
+     * may quote a header). The causes become {@link RedactedCause}s with the original class name and stack trace.
+     */
+    static BackendException redact(Optional<ApiKey> key, BackendException e) {
+        if (key.isEmpty()) {
+            return e;
+        }
+        BackendException safe = new BackendException(key.get().redact(e.getMessage()), e.isTransient(),
+                e.httpStatus().orElse(null), e.retryAfter().orElse(null), redactedCause(key.get(), e.getCause(), 0));
+        safe.setStackTrace(e.getStackTrace());
+        return safe;
+    }
+
+    private static Throwable redactedCause(ApiKey key, Throwable cause, int depth) {
+        if (cause == null || depth > 16) {
+            return null;
+        }
+        RedactedCause safe = new RedactedCause(cause.getClass().getName() + ": " + key.redact(cause.getMessage()),
+                redactedCause(key, cause.getCause() == cause ? null : cause.getCause(), depth + 1));
+        safe.setStackTrace(cause.getStackTrace());
+        return safe;
+    }
+
+    /** A cause whose message had the key scrubbed; its message starts with the original exception's class. */
+    static final class RedactedCause extends Exception {
+        RedactedCause(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

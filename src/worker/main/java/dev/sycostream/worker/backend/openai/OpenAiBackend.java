@@ -79,7 +79,7 @@ public final class OpenAiBackend implements ModelBackend {
             if (e.getCause() instanceof BackendException b) {
                 throw b;
             }
-            throw new BackendException(String.valueOf(e.getCause()), false, e.getCause());
+            throw ApiKey.redact(apiKey, new BackendException(String.valueOf(e.getCause()), false, e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException("interrupted", true, e);
@@ -98,25 +98,25 @@ public final class OpenAiBackend implements ModelBackend {
                         }
                         return answer(request, response);
                     } catch (BackendException e) {
-                        throw new CompletionException(e);
+                        // The one point every failure passes on its way to a reply, a dead letter or a log line.
+                        BackendException safe = ApiKey.redact(apiKey, e);
+                        if (safe.getMessage().contains("ignores") && warnedAboutLogprobs.compareAndSet(false, true)) {
+                            log.error("target {} ({}): {}", request.getTargetId(), settings.endpoint(), safe.getMessage());
+                        }
+                        throw new CompletionException(safe);
                     }
                 });
     }
 
     private Completion answer(ModelRequest request, ModelHttpClient.Response response) throws BackendException {
         int status = response.status();
+        // Scrubbed as it arrives, whatever the status: a completion that echoes the prompt's headers, a 200
+        // without choices quoted in an error, and a 401 quoting the key all read this text, never the raw body.
+        String body = ApiKey.redact(apiKey, response.body());
         if (status == 200) {
-            try {
-                return OpenAiProtocol.read(settings, request, response.body(), status);
-            } catch (BackendException e) {
-                if (e.getMessage().contains("ignores") && warnedAboutLogprobs.compareAndSet(false, true)) {
-                    log.error("target {} ({}): {}", request.getTargetId(), settings.endpoint(), e.getMessage());
-                }
-                throw e;
-            }
+            return OpenAiProtocol.read(settings, request, body, status);
         }
-        String message = "HTTP " + status + " from " + settings.endpoint() + ": "
-                + ApiKey.redact(apiKey, OpenAiProtocol.errorMessage(response.body()));
+        String message = "HTTP " + status + " from " + settings.endpoint() + ": " + OpenAiProtocol.errorMessage(body);
         boolean retry = status == 429 || status == 408 || status >= 500;
         Duration retryAfter = RetryAfter.parse(response.retryAfter().orElse(null), Instant.now())
                 .orElse(null);
