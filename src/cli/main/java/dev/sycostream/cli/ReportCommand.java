@@ -1,6 +1,9 @@
 package dev.sycostream.cli;
 
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.history.UsageHistory;
+import dev.sycostream.report.UsageFormatter;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.history.ResultsView;
 import dev.sycostream.topics.Topics;
@@ -12,12 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "report", description = "Prints the latest metrics from sycostream.metrics.results.")
+@Command(name = "report", description = "Prints the latest metrics from sycostream.metrics.results and the usage"
+        + " (requests, tokens, cost) from sycostream.usage.results.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--json", description = "JSON array, one object per target x task x metric.")
+    @Option(names = "--json", description = {"One JSON object: \"metrics\", one object per target x task x metric, and",
+            "\"usage\", one per target x task: requests, prompt_tokens, completion_tokens, cost_usd (null without prices)."})
     boolean json;
 
     @Option(names = "--windows", description = "Include the tumbling-window results, not only the cumulative ones.")
@@ -33,7 +38,14 @@ final class ReportCommand implements Callable<Integer> {
             view.catchUp(Duration.ofSeconds(30));
             List<MetricResult> results = (windows ? view.latest() : view.cumulative()).stream()
                     .filter(r -> target == null || target.equals(r.getTargetId())).toList();
-            System.out.println(json ? ResultsFormatter.json(results) : ResultsFormatter.table(results));
+            List<UsageResult> usage = UsageHistory.cumulative(config.clientConfig(), new Topics(config.serdeConfig()),
+                    Duration.ofSeconds(30)).stream().filter(u -> target == null || target.equals(u.getTargetId())).toList();
+            if (json) {
+                System.out.println(ResultsFormatter.json(results, usage));
+            } else {
+                System.out.println(ResultsFormatter.table(results));
+                System.out.println(UsageFormatter.table(usage));
+            }
         }
         return 0;
     }

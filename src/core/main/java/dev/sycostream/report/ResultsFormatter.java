@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
 import dev.sycostream.json.Json;
 
 import java.time.Instant;
@@ -31,6 +32,31 @@ public final class ResultsFormatter {
      * Numbers are written at full precision: rounding is the reader's choice.
      */
     public static String json(List<MetricResult> results) {
+        try {
+            return MAPPER.writeValueAsString(array(results));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write metric results as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What {@code report --json} and {@code demo --json} print: one object
+     * {@code {"metrics": [...], "usage": [...]}}, the metrics as in {@link #json(List)} and the usage per target × task
+     * as in {@link UsageFormatter#row} ({@code target, task, requests, prompt_tokens, completion_tokens, cost_usd},
+     * cost null for a target without prices).
+     */
+    public static String json(List<MetricResult> results, List<UsageResult> usage) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.set("metrics", array(results));
+        root.set("usage", MAPPER.valueToTree(UsageFormatter.rows(usage)));
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the report as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static ArrayNode array(List<MetricResult> results) {
         ArrayNode array = MAPPER.createArrayNode();
         for (MetricResult r : results) {
             ObjectNode o = array.addObject();
@@ -48,11 +74,7 @@ public final class ResultsFormatter {
                 o.put("score_n", r.getScoreN());
             }
         }
-        try {
-            return MAPPER.writeValueAsString(array);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write metric results as JSON: " + e.getMessage(), e);
-        }
+        return array;
     }
 
     /**
