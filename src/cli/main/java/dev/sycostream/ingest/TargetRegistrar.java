@@ -3,6 +3,7 @@ package dev.sycostream.ingest;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.deadletter.DeadLetters;
 import dev.sycostream.topics.Topics;
+import dev.sycostream.probing.ProbeBudgets;
 import dev.sycostream.usage.Prices;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -91,6 +92,11 @@ public final class TargetRegistrar implements AutoCloseable {
      */
     public void register(EvalTarget target) {
         validateTargetId(target.getTargetId());
+        try {
+            ProbeBudgets.requireUsable(target.getProbe(), target.getParams());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("target " + target.getTargetId() + ": " + e.getMessage(), e);
+        }
         byte[] value;
         try {
             value = serializer.serialize(Topics.EVAL_TARGETS, target);

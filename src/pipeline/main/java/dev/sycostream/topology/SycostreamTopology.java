@@ -155,6 +155,7 @@ public final class SycostreamTopology {
         AlertStage.addTo(builder, topics, results, settings.alerts());
         // Added last, so the sub-topologies before it keep their numbers (and their tasks' state directories).
         UsageStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
+        ProbeStage.addSettlementTo(topics, scored);
         return builder.build(optimizations());
     }
 
