@@ -38,8 +38,15 @@ final class ReportCommand implements Callable<Integer> {
             view.catchUp(Duration.ofSeconds(30));
             List<MetricResult> results = (windows ? view.latest() : view.cumulative()).stream()
                     .filter(r -> target == null || target.equals(r.getTargetId())).toList();
-            List<UsageResult> usage = UsageHistory.cumulative(config.clientConfig(), new Topics(config.serdeConfig()),
-                    Duration.ofSeconds(30)).stream().filter(u -> target == null || target.equals(u.getTargetId())).toList();
+            List<UsageResult> usage;
+            try {
+                usage = UsageHistory.cumulative(config.clientConfig(), new Topics(config.serdeConfig()),
+                        Duration.ofSeconds(30)).stream().filter(u -> target == null || target.equals(u.getTargetId())).toList();
+            } catch (IllegalStateException e) {
+                // a cluster whose pipeline predates the usage stage: the metrics are still worth reporting
+                System.err.println("warning: no usage: " + e.getMessage());
+                usage = List.of();
+            }
             if (json) {
                 System.out.println(ResultsFormatter.json(results, usage));
             } else {
