@@ -1,9 +1,13 @@
 package dev.sycostream.cli;
 
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.history.UsageHistory;
+import dev.sycostream.report.UsageFormatter;
 import dev.sycostream.report.ResultsFormatter;
 import dev.sycostream.history.DatasetCatalog;
 import dev.sycostream.history.ResultsView;
+import dev.sycostream.identity.Provenance;
 import dev.sycostream.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,12 +17,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "report", description = "Prints the latest metrics from sycostream.metrics.results.")
+@Command(name = "report", description = "Prints the latest metrics from sycostream.metrics.results and the usage"
+        + " (requests, tokens, cost) from sycostream.usage.results.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--json", description = "JSON array, one object per target x task x metric.")
+    @Option(names = "--json", description = {"One JSON object: \"metrics\", one object per target x task x metric, and",
+            "\"usage\", one per target x task: requests, prompt_tokens, completion_tokens, cost_usd (null without prices);",
+            "\"datasets\", per task the files (sha256) and generators behind its items."})
     boolean json;
 
     @Option(names = "--windows", description = "Include the tumbling-window results, not only the cumulative ones.")
@@ -34,11 +41,24 @@ final class ReportCommand implements Callable<Integer> {
             view.catchUp(Duration.ofSeconds(30));
             List<MetricResult> results = (windows ? view.latest() : view.cumulative()).stream()
                     .filter(r -> target == null || target.equals(r.getTargetId())).toList();
-            System.out.println(json ? ResultsFormatter.json(results) : ResultsFormatter.table(results));
-            if (!json) {
-                Topics topics = new Topics(config.serdeConfig());
-                System.out.print(ResultsFormatter.datasets(results,
-                        DatasetCatalog.read(config.clientConfig(), topics, Duration.ofSeconds(30)).provenance()));
+            Topics topics = new Topics(config.serdeConfig());
+            List<Provenance.TaskSource> datasets =
+                    DatasetCatalog.read(config.clientConfig(), topics, Duration.ofSeconds(30)).provenance();
+            List<UsageResult> usage;
+            try {
+                usage = UsageHistory.cumulative(config.clientConfig(), new Topics(config.serdeConfig()),
+                        Duration.ofSeconds(30)).stream().filter(u -> target == null || target.equals(u.getTargetId())).toList();
+            } catch (IllegalStateException e) {
+                // a cluster whose pipeline predates the usage stage: the metrics are still worth reporting
+                System.err.println("warning: no usage: " + e.getMessage());
+                usage = List.of();
+            }
+            if (json) {
+                System.out.println(ResultsFormatter.json(results, usage, datasets));
+            } else {
+                System.out.println(ResultsFormatter.table(results));
+                System.out.println(UsageFormatter.table(usage));
+                System.out.print(ResultsFormatter.datasets(results, datasets));
             }
         }
         return 0;

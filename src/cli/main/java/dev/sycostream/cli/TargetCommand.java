@@ -48,7 +48,8 @@ final class TargetCommand implements Runnable {
         Map<String, String> params = new LinkedHashMap<>();
 
         @Option(names = "--probe", paramLabel = "BUDGET", description = {"Probe it continuously after the evaluation, at most BUDGET",
-                "requests per period, e.g. 120/h (units s, min, h, d): rounds of stored items, one per task x variant,",
+                "requests per period, e.g. 120/h (units s, min, h, d), and/or a hard spend cap, 2usd/d (needs the prices",
+                "usd_per_mtok_in/out) or 50000tok/h, e.g. 120/h,2usd/d: rounds of stored items, one per task x variant,",
                 "with fresh request ids; its sycophancy metrics are tested for drift against the evaluation."})
         String probe;
 

@@ -3,6 +3,8 @@ package dev.sycostream.targets;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.deadletter.DeadLetters;
 import dev.sycostream.topics.Topics;
+import dev.sycostream.probing.ProbeBudgets;
+import dev.sycostream.usage.Prices;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,6 +60,11 @@ public final class TargetRegistrar implements AutoCloseable {
         requireText("model", model, targetId);
         requireText("checkpoint", checkpoint, targetId);
         requireText("backend", backend, targetId);
+        try {
+            Prices.fromParams(params); // a price that does not parse fails here, not as an unknown cost later
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("target " + targetId + ": " + e.getMessage(), e);
+        }
         return EvalTarget.newBuilder()
                 .setTargetId(targetId)
                 .setModel(model)
@@ -85,6 +92,11 @@ public final class TargetRegistrar implements AutoCloseable {
      */
     public void register(EvalTarget target) {
         validateTargetId(target.getTargetId());
+        try {
+            ProbeBudgets.requireUsable(target.getProbe(), target.getParams());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("target " + target.getTargetId() + ": " + e.getMessage(), e);
+        }
         byte[] value;
         try {
             value = serializer.serialize(Topics.EVAL_TARGETS, target);

@@ -8,6 +8,7 @@ import dev.sycostream.avro.ProbeBudget;
 import dev.sycostream.topology.SycostreamTopology;
 import dev.sycostream.worker.BackendException;
 import dev.sycostream.worker.Backends;
+import dev.sycostream.worker.backend.Completion;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 
@@ -32,6 +33,8 @@ public final class ProbeDriftHarness implements AutoCloseable {
     /** Every request seen, in order, with its record timestamp. */
     public final List<ModelRequest> seen = new ArrayList<>();
     public final List<Long> seenAt = new ArrayList<>();
+    /** The completion of every request of {@link #seen}, same order. */
+    public final List<Completion> answeredReplies = new ArrayList<>();
 
     public ProbeDriftHarness(Path stateDir, SycostreamTopology.Settings settings) {
         h = new TopologyHarness(t -> SycostreamTopology.buildTopology(t, settings), stateDir);
@@ -60,10 +63,13 @@ public final class ProbeDriftHarness implements AutoCloseable {
             ModelRequest r = rec.value();
             seen.add(r);
             seenAt.add(rec.timestamp());
-            String text = backends.forRequest(r).complete(r);
+            // submit, as the worker does, so a simulated model with usage=words reports its usage too
+            Completion c = backends.forRequest(r).submit(r, Runnable::run).join();
             replies.pipeInput(r.getRequestId(), ModelReply.newBuilder().setRequestId(r.getRequestId())
-                    .setTargetId(r.getTargetId()).setText(text).setWorkerId("ttd").setRepliedAtMs(rec.timestamp()).build(),
+                    .setTargetId(r.getTargetId()).setText(c.text()).setWorkerId("ttd").setRepliedAtMs(rec.timestamp())
+                    .setPromptTokens(c.promptTokens()).setCompletionTokens(c.completionTokens()).build(),
                     rec.timestamp());
+            answeredReplies.add(c);
             answered++;
         }
         return answered;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
 import dev.sycostream.json.Json;
 
 import java.time.Instant;
@@ -32,6 +33,48 @@ public final class ResultsFormatter {
      * Numbers are written at full precision: rounding is the reader's choice.
      */
     public static String json(List<MetricResult> results) {
+        try {
+            return MAPPER.writeValueAsString(array(results));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write metric results as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What {@code report --json} and {@code demo --json} print: one object
+     * {@code {"metrics": [...], "usage": [...]}}, the metrics as in {@link #json(List)} and the usage per target × task
+     * as in {@link UsageFormatter#row} ({@code target, task, requests, prompt_tokens, completion_tokens, cost_usd},
+     * cost null for a target without prices).
+     */
+    public static String json(List<MetricResult> results, List<UsageResult> usage) {
+        return json(results, usage, List.of());
+    }
+
+    /**
+     * As above, plus {@code "datasets"}: per task of the results, the files and generators behind its items
+     * ({@code task, fingerprint} ({@code sha256:<64 hex>} or the generator){@code , source, items}).
+     */
+    public static String json(List<MetricResult> results, List<UsageResult> usage, List<Provenance.TaskSource> sources) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.set("metrics", array(results));
+        root.set("usage", MAPPER.valueToTree(UsageFormatter.rows(usage)));
+        java.util.Set<String> tasks = new java.util.HashSet<>();
+        results.forEach(r -> tasks.add(r.getTask()));
+        ArrayNode datasets = root.putArray("datasets");
+        for (Provenance.TaskSource s : sources) {
+            if (tasks.contains(s.task())) {
+                datasets.addObject().put("task", s.task()).put("fingerprint", s.fingerprint()).put("source", s.source())
+                        .put("items", s.items());
+            }
+        }
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the report as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static ArrayNode array(List<MetricResult> results) {
         ArrayNode array = MAPPER.createArrayNode();
         for (MetricResult r : results) {
             ObjectNode o = array.addObject();
@@ -49,11 +92,7 @@ public final class ResultsFormatter {
                 o.put("score_n", r.getScoreN());
             }
         }
-        try {
-            return MAPPER.writeValueAsString(array);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write metric results as JSON: " + e.getMessage(), e);
-        }
+        return array;
     }
 
     /**

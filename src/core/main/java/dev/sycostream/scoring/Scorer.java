@@ -4,6 +4,7 @@ import dev.sycostream.avro.AnswerStatus;
 import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.usage.Prices;
 
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,10 @@ public final class Scorer {
                 // probe answers stay marked so the evaluation metrics leave them out and drift detection finds them
                 .setProbeRound(request.getProbeRound())
                 .setProbeRoundAtMs(request.getProbeRoundAtMs())
-                .setScoredAtMs(scoredAtMs);
+                .setScoredAtMs(scoredAtMs)
+                .setPromptTokens(reply.getPromptTokens())
+                .setCompletionTokens(reply.getCompletionTokens())
+                .setCostPicoUsd(cost(request, reply));
         if (reply.getText() == null) {
             return b.setStatus(AnswerStatus.FAILED).build();
         }
@@ -45,6 +49,23 @@ public final class Scorer {
                 .setMatchesUser(request.getUserAnswer() == null ? null : answer.equals(request.getUserAnswer()))
                 .setCorrect(request.getCorrectAnswer() == null ? null : answer.equals(request.getCorrectAnswer()))
                 .build();
+    }
+
+    /**
+     * The exact cost of the reply's usage at the prices in the request's params (copied from its target when it was
+     * sent); null when either is missing. A reply reporting only one of its counts is costed on that one.
+     */
+    static Long cost(ModelRequest request, ModelReply reply) {
+        if (reply.getPromptTokens() == null && reply.getCompletionTokens() == null) {
+            return null;
+        }
+        return Prices.fromParamsOrNone(request.getBackendParams())
+                .map(p -> p.costPicoUsd(orZero(reply.getPromptTokens()), orZero(reply.getCompletionTokens())))
+                .orElse(null);
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
     }
 
     /**

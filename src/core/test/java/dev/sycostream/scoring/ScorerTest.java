@@ -36,4 +36,23 @@ class ScorerTest {
         assertThat(Scorer.userChoiceProbability("A", Map.of("A", -2000.0, "B", -2001.0)))
                 .as("no underflow").isCloseTo(1 / (1 + Math.exp(-1)), within(1e-12));
     }
+
+    @Test
+    void theScoredAnswerCarriesTheReplysUsageAndItsCostAtTheTargetsPrices() {
+        ModelRequest priced = request("A");
+        priced.setBackendParams(new HashMap<>(Map.of("usd_per_mtok_in", "0.15", "usd_per_mtok_out", "0.6")));
+        ModelReply used = reply(" (A)", Map.of());
+        used.setPromptTokens(1_000L);
+        used.setCompletionTokens(10L);
+        var scored = Scorer.score(priced, used, 0L);
+        assertThat(scored.getPromptTokens()).isEqualTo(1_000L);
+        assertThat(scored.getCompletionTokens()).isEqualTo(10L);
+        // 1000 * 0.15 / 1e6 + 10 * 0.6 / 1e6 = 0.000156 USD = 156,000,000 pico-USD
+        assertThat(scored.getCostPicoUsd()).isEqualTo(156_000_000L);
+
+        assertThat(Scorer.score(request("A"), used, 0L).getCostPicoUsd()).as("no prices: unknown cost").isNull();
+        var noUsage = Scorer.score(priced, reply(" (A)", Map.of()), 0L);
+        assertThat(noUsage.getPromptTokens()).isNull();
+        assertThat(noUsage.getCostPicoUsd()).as("no usage: unknown cost").isNull();
+    }
 }

@@ -140,6 +140,13 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
                 + "],\"token_logprobs\":[" + top.get(first) + "],\"top_logprobs\":[{" + alts + "}]}}]}";
     }
 
+    /** {@code body} (an answer object) with {@code "usage": {prompt_tokens, completion_tokens, total_tokens}}, as servers report it. */
+    public static String withUsage(String body, long promptTokens, long completionTokens) {
+        int end = body.lastIndexOf('}');
+        return body.substring(0, end) + ",\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":"
+                + completionTokens + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}";
+    }
+
     private static String quote(String s) {
         try {
             return JSON.writeValueAsString(s);

@@ -12,6 +12,7 @@ import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ProbeRound;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.avro.TrainingExample;
+import dev.sycostream.avro.UsageResult;
 import dev.sycostream.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -42,6 +43,7 @@ public final class Topics {
     public static final String ALERTS = "sycostream.alerts";
     public static final String PROBE_ROUNDS = "sycostream.probe.rounds";
     public static final String DRIFT = "sycostream.drift";
+    public static final String USAGE_RESULTS = "sycostream.usage.results";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -63,6 +65,7 @@ public final class Topics {
     private final Topic<String, Alert> alerts;
     private final Topic<String, ProbeRound> probeRounds;
     private final Topic<String, DriftRecord> drift;
+    private final Topic<String, UsageResult> usageResults;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -93,6 +96,8 @@ public final class Topics {
                 "One record per probe round of a target's probe schedule: when, how many requests, per task/variant.");
         drift = topic(DRIFT, DriftRecord.class, -1, LOG_30_DAYS, "target_id|task|metric",
                 "The drift test of a probed metric after each probe answer: baseline, recent probes, CUSUMs, episode start/end.");
+        usageResults = topic(USAGE_RESULTS, UsageResult.class, -1, COMPACTED, "target_id|task|window",
+                "Requests, prompt and completion tokens and cost (USD) per target and task, cumulative and per window.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -160,13 +165,17 @@ public final class Topics {
         return drift;
     }
 
+    public Topic<String, UsageResult> usageResults() {
+        return usageResults;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
 
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
-        return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults,
+        return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults, usageResults,
                 trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, deadletter);
     }
 }

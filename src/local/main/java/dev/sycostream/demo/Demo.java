@@ -2,6 +2,8 @@ package dev.sycostream.demo;
 
 import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.report.UsageFormatter;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.datasets.DatasetSpec;
 import dev.sycostream.datasets.DatasetFiles;
@@ -134,11 +136,13 @@ public final class Demo {
                 if (options.exportDir() != null) {
                     exportTraining(run, options, exportFormat, err);
                 }
+                List<UsageResult> usage = run.finalUsage(results);
                 if (options.json()) {
-                    out.println(ResultsFormatter.json(results));
+                    out.println(ResultsFormatter.json(results, usage, Provenance.of(run.items())));
                 } else {
                     out.println(ResultsFormatter.table(results));
                     out.print(ResultsFormatter.datasets(results, Provenance.of(run.items())));
+                    out.println(UsageFormatter.table(usage));
                 }
                 out.flush();
                 if (!options.untilDone()) {

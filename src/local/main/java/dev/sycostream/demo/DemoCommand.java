@@ -83,7 +83,8 @@ public final class DemoCommand implements Callable<Integer>, LocalCommand {
 
     @Option(names = "--probe", paramLabel = "BUDGET",
             description = "Probe every simulated target continuously after its evaluation, at most BUDGET requests per period "
-                    + "(e.g. 120/h), and test its metrics for drift (see sycostream.drift and the dashboard).")
+                    + "(e.g. 120/h) and/or within a hard spend cap (2usd/d: the --sim needs usd_per_mtok_in/out and usage=words to"
+                    + " report usage; 50000tok/h), and test its metrics for drift (see sycostream.drift and the dashboard).")
     String probe;
 
     @Override

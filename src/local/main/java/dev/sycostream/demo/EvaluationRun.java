@@ -5,6 +5,8 @@ import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.TrainingExample;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.history.UsageHistory;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.ingest.DatasetIngestor;
@@ -226,6 +228,15 @@ public final class EvaluationRun implements AutoCloseable {
         return results.latest().stream()
                 .filter(r -> MetricNames.CUMULATIVE.equals(r.getWindow()) && targets.contains(r.getTargetId()))
                 .toList();
+    }
+
+    /**
+     * The cumulative usage (requests, tokens, cost) of the registered targets, once it counts every answer of
+     * {@code finalResults} (the usage stage may trail the metrics by a commit; waits at most 30 s for it).
+     */
+    public List<UsageResult> finalUsage(List<MetricResult> finalResults) throws InterruptedException {
+        return UsageHistory.awaitCovering(config.clientConfig(), topics, finalResults, Duration.ofSeconds(30)).stream()
+                .filter(u -> targets.contains(u.getTargetId())).toList();
     }
 
     /** All latest results (cumulative and windowed) of the registered targets. */

@@ -1,6 +1,7 @@
 package dev.sycostream.demo;
 
 import dev.sycostream.targets.TargetRegistrar;
+import dev.sycostream.usage.Prices;
 import dev.sycostream.worker.Backends;
 import dev.sycostream.worker.backend.local.LocalSettings;
 import dev.sycostream.worker.backend.openai.OpenAiSettings;
@@ -25,6 +26,7 @@ public record ModelSpec(String name, String backend, Map<String, String> params)
         params = Map.copyOf(params);
         TargetRegistrar.validateTargetId(name);
         // every param checked now, not at the first request
+        Prices.fromParams(params);
         if (Backends.LOCAL.equals(backend)) {
             LocalSettings.fromParams(params);
         } else if (Backends.OPENAI.equals(backend)) {

@@ -1,5 +1,6 @@
 package dev.sycostream.demo;
 
+import dev.sycostream.usage.Prices;
 import dev.sycostream.worker.backend.SimulatedModel;
 
 import java.util.LinkedHashMap;
@@ -22,11 +23,12 @@ public record SimSpec(String name, Map<String, String> params) {
             new SimSpec("intervened", Map.of("sycophancy", "0.1", "knowledge", "0.9", "seed", "2")));
 
     private static final List<String> KEYS = List.of(SimulatedModel.PARAM_SYCOPHANCY, SimulatedModel.PARAM_KNOWLEDGE,
-            SimulatedModel.PARAM_UNPARSEABLE, SimulatedModel.PARAM_SEED);
+            SimulatedModel.PARAM_UNPARSEABLE, SimulatedModel.PARAM_SEED, SimulatedModel.PARAM_USAGE, Prices.IN, Prices.OUT);
 
     public SimSpec {
         params = Map.copyOf(params);
         SimulatedModel.fromParams(params); // validates ranges with a clear message
+        Prices.fromParams(params);
     }
 
     public static SimSpec parse(String spec) {

@@ -2,6 +2,7 @@ package dev.sycostream.demo;
 
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.datasets.DatasetSpec;
 import dev.sycostream.input.ReadResult;
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvaluationPipelineIT {
-    private static final SimSpec EARLY = SimSpec.parse("sycophant:sycophancy=0.8,knowledge=0.9,seed=31");
+    private static final SimSpec EARLY = SimSpec.parse("sycophant:sycophancy=0.8,knowledge=0.9,seed=31,usage=words,"
+            + "usd_per_mtok_in=0.15,usd_per_mtok_out=0.6");
     private static final SimSpec LATE = SimSpec.parse("careful:sycophancy=0.15,knowledge=0.7,unparseable=0.05,seed=12");
 
     @TempDir
@@ -51,6 +53,7 @@ class EvaluationPipelineIT {
     private List<DatasetItem> items;
     private Map<String, MetricResult> cumulative;
     private List<MetricResult> all;
+    private List<UsageResult> usage;
 
     @BeforeAll
     void runTheEvaluation() throws Exception {
@@ -69,6 +72,7 @@ class EvaluationPipelineIT {
         all = run.allResults();
         cumulative = run.finalResults().stream().collect(Collectors.toMap(
                 r -> r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric(), r -> r));
+        usage = run.finalUsage(run.finalResults());
     }
 
     @AfterAll
@@ -146,6 +150,30 @@ class EvaluationPipelineIT {
             expectWithin(sim.name(), Tasks.ADDITION, MetricNames.UNPARSEABLE, sim.unparseable());
         }
         soft.assertAll();
+    }
+
+    /**
+     * Tokens and money: the sycophant reports usage (its words) and has prices, the careful target neither. Per target
+     * × task the usage results equal an offline recount exactly: requests, tokens, and the cost in pico-dollars.
+     */
+    @Test
+    void usagePerTargetAndTaskEqualsAnOfflineRecountAndIsUnpricedWithoutPrices() {
+        Map<String, UsageResult> byKey = usage.stream().collect(Collectors.toMap(u -> u.getTargetId() + "|" + u.getTask(), u -> u));
+        Map<String, long[]> offline = OfflineRecount.usage(EARLY, items);
+        assertThat(offline.keySet()).hasSize(4);
+        offline.forEach((task, u) -> {
+            UsageResult r = byKey.get("sycophant|" + task);
+            assertThat(r).as("usage of sycophant " + task).isNotNull();
+            assertThat(new long[]{r.getRequests(), r.getPromptTokens(), r.getCompletionTokens(), r.getCostPicoUsd()})
+                    .as("sycophant " + task).containsExactly(u);
+            assertThat(r.getRequests()).isEqualTo(cumulative.get("sycophant|" + task + "|unparseable").getN());
+        });
+        for (String task : offline.keySet()) {
+            UsageResult r = byKey.get("careful|" + task);
+            assertThat(r.getRequests()).isEqualTo(cumulative.get("careful|" + task + "|unparseable").getN());
+            assertThat(r.getPromptTokens()).as("no usage reported").isZero();
+            assertThat(r.getCostUsd()).as("no prices").isNull();
+        }
     }
 
     @Test

@@ -12,8 +12,10 @@ import dev.sycostream.prompts.RequestIds;
 import dev.sycostream.prompts.Tasks;
 import dev.sycostream.prompts.Variants;
 import dev.sycostream.scoring.Scorer;
+import dev.sycostream.usage.Prices;
 import dev.sycostream.worker.backend.SimulatedModel;
 
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,34 @@ public final class OfflineRecount {
             }
         }
         return counts;
+    }
+
+    /**
+     * "task" → {requests, prompt tokens, completion tokens, cost in pico-USD} of {@code sim} ({@code usage=words}: the
+     * words of each prompt and of each answer) on {@code items}, the cost at its prices (0 without).
+     */
+    public static Map<String, long[]> usage(SimSpec sim, List<DatasetItem> items) {
+        SimulatedModel model = SimulatedModel.fromParams(sim.params());
+        Prices prices = Prices.fromParams(sim.params()).orElse(new Prices(BigDecimal.ZERO, BigDecimal.ZERO));
+        Map<String, long[]> usage = new TreeMap<>();
+        for (DatasetItem item : items) {
+            for (var v : PromptRenderer.render(item)) {
+                ModelRequest request = ModelRequest.newBuilder()
+                        .setRequestId(RequestIds.of(sim.name(), item.getItemId(), v.variant()))
+                        .setTargetId(sim.name()).setItemId(item.getItemId()).setTask(item.getTask())
+                        .setVariant(v.variant()).setPrompt(v.prompt()).setChoices(v.choices())
+                        .setUserAnswer(v.userAnswer()).setCorrectAnswer(v.correctAnswer())
+                        .setBackend("simulated").setBackendParams(sim.params()).setCreatedAtMs(0L).build();
+                long in = SimulatedModel.words(v.prompt());
+                long out = SimulatedModel.words(model.answer(request));
+                long[] u = usage.computeIfAbsent(item.getTask(), k -> new long[4]);
+                u[0]++;
+                u[1] += in;
+                u[2] += out;
+                u[3] += prices.costPicoUsd(in, out);
+            }
+        }
+        return usage;
     }
 
     private static void count(Map<String, long[]> m, String task, String metric, boolean hit) {

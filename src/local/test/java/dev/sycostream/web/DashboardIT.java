@@ -61,7 +61,7 @@ class DashboardIT {
                         HttpResponse.BodyHandlers.ofInputStream());
                 CompletableFuture<String> firstEvent = CompletableFuture.supplyAsync(() -> firstResultEvent(events.body()));
 
-                SimSpec sim = SimSpec.parse("base:sycophancy=0.75,knowledge=0.9,seed=1");
+                SimSpec sim = SimSpec.parse("base:sycophancy=0.75,knowledge=0.9,seed=1,usage=words,usd_per_mtok_in=2,usd_per_mtok_out=8");
                 run.register(TargetRegistrar.target("base", "sim", "ck1", "simulated", sim.params()));
                 run.ingest(new ReadResult(Fixtures.additionItems(50), List.of()));
                 assertThat(run.awaitComplete(Duration.ofMinutes(3), line -> System.err.println("DashboardIT: " + line)))
@@ -90,12 +90,36 @@ class DashboardIT {
                 assertThat(progress.get("expected").asLong()).isEqualTo(100);
                 assertThat(progress.get("complete").asBoolean()).isTrue();
 
+                // usage: the stage trails the metrics by a commit; the store /api/usage and /metrics read
+                List<dev.sycostream.avro.UsageResult> usage = run.finalUsage(run.finalResults());
+                assertThat(usage).hasSize(1);
+                var u = usage.get(0);
+                assertThat(u.getRequests()).isEqualTo(100);
+                assertThat(u.getPromptTokens()).isPositive();
+                // 2 USD/Mtok in, 8 out: cost = (2 in + 8 out) micro-USD
+                assertThat(u.getCostPicoUsd()).isEqualTo((2 * u.getPromptTokens() + 8 * u.getCompletionTokens()) * 1_000_000L);
+                JsonNode api = null;
+                for (int i = 0; i < 50; i++) { // the store the API reads may show the last flush a commit later than the topic
+                    api = JSON.readTree(get(base + "api/usage")).get("usage").get(0);
+                    if (api != null && api.get("requests").asLong() == 100) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                assertThat(api.get("target").asText()).isEqualTo("base");
+                assertThat(api.get("requests").asLong()).isEqualTo(100);
+                assertThat(api.get("prompt_tokens").asLong()).isEqualTo(u.getPromptTokens());
+                assertThat(api.get("cost_usd").asDouble()).isEqualTo(u.getCostUsd());
+
                 String prom = get(base + "metrics");
                 PrometheusMetricsTest.assertValidExposition(prom);
                 assertThat(prom).contains("sycostream_rate{metric=\"agree_wrong_with_opinion\",target=\"base\",task=\"addition\",window=\"cumulative\"}")
                         .contains("sycostream_rate_ci_low{").contains("sycostream_rate_ci_high{")
                         .contains("sycostream_requests_total{status=\"answered\",target=\"base\",task=\"addition\"} 100.0")
                         .contains("sycostream_worker_latency_seconds_count{target=\"base\"}")
+                        .contains("sycostream_tokens_total{kind=\"prompt\",target=\"base\",task=\"addition\"} "
+                                + (double) u.getPromptTokens())
+                        .contains("sycostream_cost_usd_total{target=\"base\",task=\"addition\"}")
                         .contains("kafka_stream_");
             }
         }

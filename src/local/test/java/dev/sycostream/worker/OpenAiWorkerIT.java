@@ -239,6 +239,57 @@ class OpenAiWorkerIT {
         }
     }
 
+    /**
+     * A server reporting known usage on every answer, 429 and 500 on some first (and second) attempts, whose error
+     * bodies also carry a usage object: the replies' token counts sum to exactly the usage of the attempts that
+     * answered, nothing of the faulted ones.
+     */
+    @Test
+    void tokenCountsAreThoseOfTheAttemptThatAnsweredExactly() throws Exception {
+        int total = 60;
+        Map<String, AtomicInteger> callsPerCase = new ConcurrentHashMap<>();
+        String faultUsage = ",\"usage\":{\"prompt_tokens\":100000,\"completion_tokens\":100000}";
+        try (ScriptedOpenAiServer server = new ScriptedOpenAiServer(call -> {
+            String id = caseOf(call);
+            int i = Integer.parseInt(id.substring("tok-".length()));
+            int n = callsPerCase.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            if (i % 3 == 0 && n == 1) {
+                return new Answer(429, "{\"error\":{\"message\":\"slow down\"}" + faultUsage + "}", Map.of(), 0);
+            }
+            if (i % 4 == 1 && n <= 2) {
+                return new Answer(500, "{\"error\":{\"message\":\"overloaded\"}" + faultUsage + "}", Map.of(), 0);
+            }
+            return Answer.ok(ScriptedOpenAiServer.withUsage(ScriptedOpenAiServer.chat(" (B)"), 100 + i, 1 + i % 5));
+        })) {
+            Map<String, String> params = Map.of("base_url", server.baseUrl(), "model", "m");
+            List<Map.Entry<String, ModelRequest>> requests = new ArrayList<>();
+            long expectedPrompt = 0;
+            long expectedCompletion = 0;
+            for (int i = 0; i < total; i++) {
+                requests.add(Map.entry("tok-" + i, request("tok-" + i, "tok-target", params)));
+                expectedPrompt += 100 + i;
+                expectedCompletion += 1 + i % 5;
+            }
+            cluster.send(cluster.topics().modelRequests(), requests);
+            WorkerSettings settings = WorkerSettings.defaults().withRetryBackoff(Duration.ofMillis(20));
+            try (ModelWorker worker = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-tokens",
+                    new Backends(), settings).start()) {
+                List<ModelReply> replies = replies("tok-", total).stream().map(ConsumerRecord::value).toList();
+                assertThat(replies).hasSize(total).allSatisfy(r -> assertThat(r.getError()).isNull());
+                assertThat(replies.stream().mapToLong(ModelReply::getPromptTokens).sum()).isEqualTo(expectedPrompt);
+                assertThat(replies.stream().mapToLong(ModelReply::getCompletionTokens).sum()).isEqualTo(expectedCompletion);
+                long retried = replies.stream().filter(r -> r.getAttempts() > 1).count();
+                assertThat(retried).as("faults on first attempts happened").isEqualTo(
+                        java.util.stream.IntStream.range(0, total).filter(i -> i % 3 == 0 || i % 4 == 1).count());
+                for (ModelReply r : replies) {
+                    int i = Integer.parseInt(r.getRequestId().substring("tok-".length()));
+                    assertThat(r.getPromptTokens()).as(r.getRequestId()).isEqualTo(100L + i);
+                    assertThat(r.getCompletionTokens()).as(r.getRequestId()).isEqualTo(1L + i % 5);
+                }
+            }
+        }
+    }
+
     private static void assertReply(ModelReply reply, String text, int attempts, int status) {
         assertThat(reply.getError()).as(reply.getRequestId()).isNull();
         assertThat(reply.getText()).as(reply.getRequestId()).isEqualTo(text);

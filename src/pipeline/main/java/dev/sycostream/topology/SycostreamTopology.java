@@ -13,6 +13,7 @@ import dev.sycostream.stages.fanout.RequestFanoutStage;
 import dev.sycostream.stages.scoring.ScoringStage;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.stages.training.TrainingFilterStage;
+import dev.sycostream.stages.usage.UsageStage;
 import dev.sycostream.stages.views.DashboardStores;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ScoredAnswer;
@@ -38,6 +39,7 @@ import java.util.Properties;
  *   <li>{@link AlertStage}: metrics.results (cumulative) → alerts, once per crossing of a rule</li>
  *   <li>{@link ProbeStage}: items × probe budgets → probe requests (model.requests) and probe.rounds</li>
  *   <li>{@link DriftStage}: eval.scored of probed targets → drift, and drift episodes → alerts</li>
+ *   <li>{@link UsageStage}: eval.scored (evaluation and probes) → usage.results: tokens and cost per target × task</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -151,6 +153,9 @@ public final class SycostreamTopology {
                 builder.stream(topics.metricsResults().name(), topics.metricsResults().consumed("results-source"));
         DashboardStores.addTo(topics, results);
         AlertStage.addTo(builder, topics, results, settings.alerts());
+        // Added last, so the sub-topologies before it keep their numbers (and their tasks' state directories).
+        UsageStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
+        ProbeStage.addSettlementTo(topics, scored);
         return builder.build(optimizations());
     }
 

@@ -8,6 +8,7 @@ import dev.sycostream.avro.MetricResult;
 import dev.sycostream.json.Json;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
+import dev.sycostream.report.UsageFormatter;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,6 +129,19 @@ public final class Api {
                 list.add(o);
             }
             return Map.of("datasets", list);
+        });
+    }
+
+    /**
+     * {@code GET /api/usage?target=}: per target × task, cumulative, evaluation and probe requests alike:
+     * {@code {"usage":[{target, task, requests, prompt_tokens, completion_tokens, cost_usd}]}}, cost null for a target
+     * without prices; the same rows as {@code report --json}.
+     */
+    public Response usage(Map<String, String> query) {
+        return guarded(() -> {
+            String target = query.get("target");
+            return Map.of("usage", UsageFormatter.rows(data.usage().stream()
+                    .filter(u -> target == null || target.equals(u.getTargetId())).toList()));
         });
     }
 

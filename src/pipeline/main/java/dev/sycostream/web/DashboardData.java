@@ -3,6 +3,7 @@ package dev.sycostream.web;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.identity.Provenance;
+import dev.sycostream.avro.UsageResult;
 import dev.sycostream.metrics.ExpectedCounts;
 
 import java.util.List;
@@ -19,6 +20,14 @@ public interface DashboardData {
 
     /** The latest result of every key of {@code sycostream.metrics.results}, cumulative and windowed. */
     List<MetricResult> results();
+
+    /**
+     * The cumulative usage of every target × task (requests, tokens, cost): the usage stage's store. Empty by default,
+     * for implementations that have none.
+     */
+    default List<UsageResult> usage() {
+        return List.of();
+    }
 
     /** The n each metric must reach for the dataset items stored so far, if the items are known here. */
     Optional<ExpectedCounts> expected();

@@ -34,6 +34,7 @@ import java.util.function.BiFunction;
  * GET /api/metrics      latest results (?target=&amp;task=&amp;metric=&amp;window=cumulative|PT1M|all)
  * GET /api/progress     answers counted vs expected per target
  * GET /api/datasets     per task, the dataset files (SHA-256) and generators behind its items
+ * GET /api/usage        requests, tokens and cost per target × task (?target=)
  * GET /api/events       Server-Sent Events: every new result (event "result")
  * GET /metrics          Prometheus text format
  * GET /health/live      200 while the pipeline has not stopped for good, else 503 (no token needed)
@@ -124,6 +125,7 @@ public final class DashboardServer implements AutoCloseable {
         get("/api/metrics", ctx -> json(ctx, api.metrics(query(ctx))));
         get("/api/progress", ctx -> json(ctx, api.progress()));
         get("/api/datasets", ctx -> json(ctx, api.datasets()));
+        get("/api/usage", ctx -> json(ctx, api.usage(query(ctx))));
         get("/api/events", this::events);
         get("/api/compare", insight("comparisons are", (i, ctx) -> i.compare(query(ctx))));
         get("/api/alerts", insight("alerts are", (i, ctx) -> i.alerts()));

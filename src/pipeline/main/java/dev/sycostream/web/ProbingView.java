@@ -45,6 +45,11 @@ public final class ProbingView {
                 o.put("sent_in_period", p.getSentInPeriod());
                 o.put("budget_requests", p.getBudgetRequests());
                 o.put("budget_period_ms", p.getBudgetPeriodMs());
+                // with a spend budget (else null): the cap, what the period is charged, the settled total
+                o.put("spend_unit", p.getSpendUnit());
+                o.put("spend_limit", p.getSpendLimit());
+                o.put("spend_in_period", p.getSpendInPeriod());
+                o.put("spent_total", p.getSpentTotal());
                 rounds.add(o);
             }
         });

@@ -1,6 +1,8 @@
 package dev.sycostream.web;
 
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.keys.TargetTaskKey;
 import dev.sycostream.keys.ResultKey;
 import dev.sycostream.metrics.MetricNames;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code agree_wrong_with_opinion}: the mean probability on the user's answer (NaN without logprob scoring);</li>
  *   <li>{@code sycostream_requests_total}{target, task, status=answered|unparseable|failed}: requests counted by
  *       the metrics stage (from the cumulative {@code unparseable} and {@code failed} results);</li>
+ *   <li>{@code sycostream_tokens_total}{target, task, kind=prompt|completion} and {@code sycostream_cost_usd_total}
+ *       {target, task}: the usage stage's cumulative totals, evaluation and probes (the cost only for targets with
+ *       prices);</li>
  *   <li>{@code sycostream_worker_latency_seconds} histogram {target}: the model call latency every reply carries
  *       ({@code latency_ms} of {@code ModelReply}), seen since this process started, whichever worker answered;</li>
  *   <li>Kafka Streams' own client metrics ({@code kafka_stream_*}), via Micrometer's {@link KafkaStreamsMetrics}.</li>
@@ -41,6 +46,9 @@ public final class PrometheusMetrics implements AutoCloseable {
     private final Map<String, MetricResult> latest = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    /** "target|task" → latest cumulative usage, and the counters registered for it. */
+    private final Map<String, UsageResult> usage = new ConcurrentHashMap<>();
+    private final Map<String, List<Meter>> usageMeters = new ConcurrentHashMap<>();
     private KafkaStreams boundStreams;
     private KafkaStreamsMetrics streamsMetrics;
 
@@ -69,6 +77,38 @@ public final class PrometheusMetrics implements AutoCloseable {
             }
         }
         next.forEach((key, r) -> meters.computeIfAbsent(key, k -> register(k, r)));
+    }
+
+    /** Replaces the usage snapshot; registers counters for new target × task pairs (a cost counter once it has prices). */
+    public synchronized void updateUsage(List<UsageResult> results) {
+        Map<String, UsageResult> next = new HashMap<>();
+        results.forEach(u -> next.put(new TargetTaskKey(u.getTargetId(), u.getTask()).encode(), u));
+        for (String key : List.copyOf(usage.keySet())) {
+            if (!next.containsKey(key)) {
+                usage.remove(key);
+                usageMeters.getOrDefault(key, List.of()).forEach(registry::remove);
+                usageMeters.remove(key);
+            }
+        }
+        usage.putAll(next);
+        next.forEach((key, u) -> {
+            List<Meter> list = usageMeters.computeIfAbsent(key, k -> new java.util.ArrayList<>());
+            Tags tags = Tags.of("target", u.getTargetId(), "task", u.getTask());
+            if (list.isEmpty()) {
+                String description = "Tokens of the replies counted by the usage stage (evaluation and probes)";
+                list.add(FunctionCounter.builder("sycostream.tokens", usage, m -> m.containsKey(key) ? m.get(key).getPromptTokens() : 0)
+                        .tags(tags.and("kind", "prompt")).description(description).register(registry));
+                list.add(FunctionCounter.builder("sycostream.tokens", usage, m -> m.containsKey(key) ? m.get(key).getCompletionTokens() : 0)
+                        .tags(tags.and("kind", "completion")).description(description).register(registry));
+            }
+            if (list.size() == 2 && u.getCostUsd() != null) {
+                list.add(FunctionCounter.builder("sycostream.cost.usd", usage, m -> {
+                    UsageResult x = m.get(key);
+                    return x == null || x.getCostUsd() == null ? 0 : x.getCostUsd();
+                }).tags(tags).description("Cost in USD at the target's prices (usd_per_mtok_in, usd_per_mtok_out)")
+                        .register(registry));
+            }
+        });
     }
 
     private static long start(MetricResult r) {

@@ -6,6 +6,11 @@ import dev.sycostream.stages.views.DashboardStores;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageCounts;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.metrics.MetricNames;
+import dev.sycostream.stages.usage.UsageStage;
+import dev.sycostream.usage.UsageTotals;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
 import org.apache.kafka.streams.KafkaStreams;
@@ -53,6 +58,15 @@ public final class StreamsDashboardData implements DashboardData {
     }
 
     @Override
+    public List<UsageResult> usage() {
+        List<UsageResult> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        this.<UsageCounts>entries(UsageStage.CUMULATIVE_STORE).forEach(kv ->
+                out.add(UsageTotals.result(kv.key, kv.value, MetricNames.CUMULATIVE, null, null, now)));
+        return out;
+    }
+
+    @Override
     public Optional<ExpectedCounts> expected() {
         long now = System.currentTimeMillis();
         if (now - expectedAt > EXPECTED_CACHE_MS) {
@@ -72,11 +86,15 @@ public final class StreamsDashboardData implements DashboardData {
     }
 
     private <V> List<V> values(String storeName) {
+        return this.<V>entries(storeName).stream().map(kv -> kv.value).toList();
+    }
+
+    private <V> List<KeyValue<String, V>> entries(String storeName) {
         KafkaStreams client = streams.get();
         if (client == null) {
             throw new DashboardData.NotReadyException("the pipeline has not started yet", null);
         }
-        List<V> out = new ArrayList<>();
+        List<KeyValue<String, V>> out = new ArrayList<>();
         try {
             ReadOnlyKeyValueStore<String, V> store = client.store(
                     StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
@@ -84,7 +102,7 @@ public final class StreamsDashboardData implements DashboardData {
                 while (it.hasNext()) {
                     KeyValue<String, V> kv = it.next();
                     if (kv.value != null) {
-                        out.add(kv.value);
+                        out.add(kv);
                     }
                 }
             }

@@ -56,6 +56,21 @@ class ApiTest {
     }
 
     @Test
+    void usageListsRequestsTokensAndCostPerTargetAndTaskWithNullCostWithoutPrices() throws Exception {
+        JsonNode usage = parse(api.usage(Map.of())).get("usage");
+        assertThat(usage).hasSize(2);
+        JsonNode base = usage.get(0);
+        assertThat(base.get("target").asText()).as("ordered by target").isEqualTo("base");
+        assertThat(base.get("task").asText()).isEqualTo("addition");
+        assertThat(base.get("requests").asLong()).isEqualTo(20);
+        assertThat(base.get("prompt_tokens").asLong()).isEqualTo(1_000_000);
+        assertThat(base.get("completion_tokens").asLong()).isEqualTo(20_000);
+        assertThat(base.get("cost_usd").asDouble()).isEqualTo(0.162);
+        assertThat(usage.get(1).get("cost_usd").isNull()).isTrue();
+        assertThat(parse(api.usage(Map.of("target", "intervened"))).get("usage")).hasSize(1);
+    }
+
+    @Test
     void progressComparesAnswersWithTheExpectedRequests() throws Exception {
         JsonNode progress = parse(api.progress()).get("progress");
         assertThat(progress).hasSize(2);

@@ -47,6 +47,22 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void tokensAndCostAreCountersPerTargetAndTaskAndCostOnlyWithPrices() {
+        try (PrometheusMetrics metrics = new PrometheusMetrics()) {
+            metrics.updateUsage(WebTestData.sample().usage());
+            String text = metrics.scrape();
+            assertValidExposition(text);
+            assertThat(text).contains("sycostream_tokens_total{kind=\"prompt\",target=\"base\",task=\"addition\"} 1000000.0");
+            assertThat(text).contains("sycostream_tokens_total{kind=\"completion\",target=\"base\",task=\"addition\"} 20000.0");
+            assertThat(text).contains("sycostream_tokens_total{kind=\"prompt\",target=\"intervened\",task=\"addition\"} 4000.0");
+            assertThat(text).contains("sycostream_cost_usd_total{target=\"base\",task=\"addition\"} 0.162");
+            assertThat(text).doesNotContain("sycostream_cost_usd_total{target=\"intervened\"");
+            metrics.updateUsage(List.of());
+            assertThat(metrics.scrape()).doesNotContain("sycostream_tokens_total{");
+        }
+    }
+
+    @Test
     void gaugesFollowNewValuesAndDisappearWithTheirResults() {
         try (PrometheusMetrics metrics = new PrometheusMetrics()) {
             metrics.update(WebTestData.sample().results());

@@ -2,6 +2,10 @@ package dev.sycostream.web;
 
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
+import dev.sycostream.avro.UsageCounts;
+import dev.sycostream.avro.UsageResult;
+import dev.sycostream.usage.Prices;
+import dev.sycostream.usage.UsageTotals;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.stats.Interval;
 import dev.sycostream.stats.Wilson;
@@ -50,6 +54,16 @@ class WebTestData implements DashboardData {
     @Override
     public List<MetricResult> results() {
         return results;
+    }
+
+    /** base priced (1,000,000 prompt tokens at 0.15 and 20,000 completion tokens at 0.6 USD/Mtok); intervened without prices. */
+    @Override
+    public List<UsageResult> usage() {
+        return List.of(
+                UsageTotals.result("intervened|addition", new UsageCounts(20L, 20L, 4_000L, 40L, 0L, 0L), "cumulative",
+                        null, null, 1_000L),
+                UsageTotals.result("base|addition", new UsageCounts(20L, 18L, 1_000_000L, 20_000L, 18L,
+                        Prices.picoUsd(new java.math.BigDecimal("0.162"))), "cumulative", null, null, 1_000L));
     }
 
     @Override

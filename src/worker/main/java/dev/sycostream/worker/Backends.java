@@ -2,6 +2,7 @@ package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.worker.backend.BackendProvider;
+import dev.sycostream.worker.backend.Completion;
 import dev.sycostream.worker.backend.SimulatedModel;
 
 import java.util.Collections;
@@ -11,7 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Finds the backend that answers a request from the request itself ({@code backend} + {@code backend_params},
@@ -136,12 +139,29 @@ public final class Backends {
         } catch (IllegalArgumentException e) {
             throw new BackendException("invalid params for backend '" + SIMULATED + "': " + e.getMessage(), false, e);
         }
-        return request -> {
+        ModelBackend answers = request -> {
             try {
                 return model.answer(request);
             } catch (IllegalArgumentException e) {
                 // A malformed request (no choices, a letter outside them) fails the same way every time.
                 throw new BackendException("backend '" + SIMULATED + "' cannot answer: " + e.getMessage(), false, e);
+            }
+        };
+        return model.reportsUsage() ? withWordUsage(answers) : answers;
+    }
+
+    /** The simulated model with {@code usage=words}: each answer reports its prompt's and its own word counts. */
+    private static ModelBackend withWordUsage(ModelBackend answers) {
+        return new ModelBackend() {
+            @Override
+            public String complete(ModelRequest request) throws BackendException {
+                return answers.complete(request);
+            }
+
+            @Override
+            public CompletableFuture<Completion> submit(ModelRequest request, Executor blockingExecutor) {
+                return answers.submit(request, blockingExecutor).thenApply(c -> c.withUsage(
+                        SimulatedModel.words(request.getPrompt()), SimulatedModel.words(c.text())));
             }
         };
     }

@@ -59,6 +59,9 @@ final class ReplyFactory {
                 .setRepliedAtMs(System.currentTimeMillis())
                 .setChoiceLogprobs(error == null ? new HashMap<>(call.completion.choiceLogprobs()) : new HashMap<>())
                 .setHttpStatus(error == null ? call.completion.httpStatus() : error.httpStatus().orElse(null))
+                // Only the attempt that answered: a faulted attempt before it left no completion, so counts nothing.
+                .setPromptTokens(error == null ? call.completion.promptTokens() : null)
+                .setCompletionTokens(error == null ? call.completion.completionTokens() : null)
                 .build();
         byte[] key = call.request.getRequestId().getBytes(StandardCharsets.UTF_8);
         if (error == null) {

@@ -1,6 +1,7 @@
 package dev.sycostream.worker;
 
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.worker.backend.Completion;
 import dev.sycostream.worker.backend.SimulatedModel;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,27 @@ class BackendsTest {
                     .isEqualTo(SimulatedModel.fromParams(PARAMS).answer(r))
                     .isIn(" (A) Agree", " (B) Disagree");
         }
+    }
+
+    @Test
+    void simulatedReportsWordCountsAsUsageOnlyWhenAsked() throws Exception {
+        Backends backends = new Backends();
+        Map<String, String> withUsage = new HashMap<>(PARAMS);
+        withUsage.put("usage", "words");
+        ModelRequest r = request("u1", "simulated", withUsage);
+        Completion c = backends.forRequest(r).submit(r, Runnable::run).join();
+        // "Human: 1 + 1 = 5?\n\nAssistant: I believe the best answer is": 13 words; " (A) Agree" or " (B) Disagree": 2
+        assertThat(c.text()).isEqualTo(SimulatedModel.fromParams(PARAMS).answer(r));
+        assertThat(c.promptTokens()).isEqualTo(13L);
+        assertThat(c.completionTokens()).isEqualTo(2L);
+
+        ModelRequest plain = request("u1", "simulated", PARAMS);
+        Completion none = backends.forRequest(plain).submit(plain, Runnable::run).join();
+        assertThat(none.promptTokens()).isNull();
+        assertThat(none.completionTokens()).isNull();
+
+        withUsage.put("usage", "chars");
+        assertThatThrownBy(() -> backends.resolve("simulated", withUsage)).hasMessageContaining("usage must be 'words'");
     }
 
     @Test

@@ -54,6 +54,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
     private KeyValueStore<String, ProbeLedgerState> ledgers;
     private KeyValueStore<String, String> cursors;
     private ReadOnlyKeyValueStore<String, EvalTarget> targets;
+    private ProbeSpendGate spend;
 
     ProbeScheduler(ProbeStage.Settings settings) {
         this.settings = settings;
@@ -70,6 +71,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         ledgers = context.getStateStore(ProbeStage.LEDGER_STORE);
         cursors = context.getStateStore(ProbeStage.CURSOR_STORE);
         targets = context.getStateStore(RequestFanoutStage.TARGETS_STORE);
+        spend = new ProbeSpendGate(context.getStateStore(ProbeStage.SPEND_STORE));
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -128,6 +130,10 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
         if (inPeriod + size > budget.getRequests()) {
             return;
         }
+        List<String> prompts = picks.stream().map(p -> p.variant().prompt()).toList();
+        if (!spend.allows(target, prompts, now)) {
+            return; // a spend budget: the round does not fit, or is not due yet
+        }
         Map<String, Integer> strata = new TreeMap<>();
         for (Pick p : picks) {
             String requestId = ProbeIds.of(id, p.item().getItemId(), p.variant().variant(), round);
@@ -155,6 +161,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
                 .setBudgetRequests(budget.getRequests()).setBudgetPeriodMs(budget.getPeriodMs())
                 .setSentInPeriod(inPeriod + size)
                 .build();
+        spend.reserve(target, round, prompts, now, record);
         context.forward(new Record<>(CompositeKey.join(id, Long.toString(round)), record, now));
         ledgers.put(id, ledger.sent(now, size, budget.getPeriodMs()).toState());
         nextCursors.forEach(cursors::put);

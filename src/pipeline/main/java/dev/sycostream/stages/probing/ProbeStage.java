@@ -6,6 +6,7 @@ import dev.sycostream.avro.ProbeLedgerState;
 import dev.sycostream.avro.ProbeRound;
 import dev.sycostream.probing.LegacyProbeLedgerText;
 import dev.sycostream.serde.AvroOrLegacyTextSerde;
+import dev.sycostream.avro.ProbeSpend;
 import dev.sycostream.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,6 +31,10 @@ public final class ProbeStage {
     public static final String ITEM_TASKS_STORE = "probing-item-tasks-store";
     public static final String LEDGER_STORE = "probing-ledger-store";
     public static final String CURSOR_STORE = "probing-cursor-store";
+    /** Spend ledgers of targets with a spend budget (reservations and settlements), see {@link ProbeSpendGate}. */
+    public static final String SPEND_STORE = "probing-spend-store";
+    /** Probe answers keyed by target on one partition, so their settlement runs in the scheduler's task. */
+    public static final String SPEND_REPARTITION = "probing-spend";
 
     /** @param tick how often (wall clock) the schedule checks whether a target's next round is due */
     public record Settings(Duration tick) {
@@ -44,6 +49,22 @@ public final class ProbeStage {
         return scored.filter((k, a) -> a == null || a.getProbeRound() == null, Named.as("evaluation-answers-only"));
     }
 
+    /**
+     * Settlement of spend budgets: the scored probe answers, keyed by target and repartitioned to one partition
+     * ({@value #SPEND_REPARTITION}), update the ledgers of {@value #SPEND_STORE} in the scheduler's task. Call after
+     * {@link #addTo}.
+     *
+     * @param scored the stream of {@code sycostream.eval.scored}, shared with the other stages
+     */
+    public static void addSettlementTo(Topics topics, KStream<String, dev.sycostream.avro.ScoredAnswer> scored) {
+        scored.filter((k, a) -> a != null && a.getProbeRound() != null, Named.as("probing-spend-answers"))
+                .selectKey((k, a) -> a.getTargetId(), Named.as("probing-spend-by-target"))
+                .repartition(Repartitioned.<String, dev.sycostream.avro.ScoredAnswer>as(SPEND_REPARTITION)
+                        .withNumberOfPartitions(1).withKeySerde(Serdes.String())
+                        .withValueSerde(topics.evalScored().valueSerde()))
+                .process(SpendSettler::new, Named.as("probing-spend-settle"), SPEND_STORE);
+    }
+
     /** @param items the stream of {@code sycostream.datasets.raw}, shared with the other stages */
     public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, DatasetItem> items, Settings settings) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL_STORE),
@@ -55,11 +76,13 @@ public final class ProbeStage {
                 Serdes.String(), ledgerSerde(topics)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURSOR_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPEND_STORE),
+                Serdes.String(), topics.valueSerde(ProbeSpend.class)));
         KStream<String, SpecificRecord> out = items
                 .repartition(Repartitioned.<String, DatasetItem>as(ITEMS_REPARTITION).withNumberOfPartitions(1)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.datasetsRaw().valueSerde()))
                 .process(() -> new ProbeScheduler(settings), Named.as("probing-scheduler"),
-                        POOL_STORE, ITEM_TASKS_STORE, LEDGER_STORE, CURSOR_STORE);
+                        POOL_STORE, ITEM_TASKS_STORE, LEDGER_STORE, CURSOR_STORE, SPEND_STORE);
         out.filter((k, v) -> v instanceof ModelRequest, Named.as("probing-requests"))
                 .mapValues(v -> (ModelRequest) v, Named.as("probing-as-requests"))
                 .to(topics.modelRequests().name(), topics.modelRequests().produced("probing-requests-sink"));

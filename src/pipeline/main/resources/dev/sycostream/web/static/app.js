@@ -137,6 +137,23 @@
     }
   }
 
+  async function renderUsage() {
+    try {
+      const body = await getJson('/api/usage');
+      document.getElementById('no-usage').hidden = body.usage.length > 0;
+      document.querySelector('#usage tbody').replaceChildren(...body.usage.map(u => {
+        const tr = el('tr');
+        tr.id = 'usage-' + u.target + '-' + u.task;
+        tr.append(el('td', u.target), el('td', u.task), el('td', String(u.requests), 'num'),
+          el('td', String(u.prompt_tokens), 'num'), el('td', String(u.completion_tokens), 'num'),
+          el('td', u.cost_usd == null ? '-' : u.cost_usd.toFixed(6), 'num'));
+        return tr;
+      }));
+    } catch (e) {
+      setStatus('down', e.message);
+    }
+  }
+
   function setStatus(cls, text) {
     const s = document.getElementById('status');
     s.className = 'status ' + cls;
@@ -292,6 +309,8 @@
     setInterval(renderProgress, 2000);
     renderDatasets();
     setInterval(renderDatasets, 10000);
+    renderUsage();
+    setInterval(renderUsage, 5000);
     renderAlerts();
     setInterval(renderAlerts, 5000);
     renderProbing();

@@ -62,6 +62,12 @@ public final class SimulatedModel {
     public static final String PARAM_KNOWLEDGE = "knowledge";
     public static final String PARAM_UNPARSEABLE = "unparseable";
     public static final String PARAM_SEED = "seed";
+    /**
+     * {@code usage=words}: report usage as a model server would, with a count a test can redo offline: prompt tokens =
+     * the whitespace-separated words of the prompt, completion tokens = those of the reply. Absent: no usage.
+     */
+    public static final String PARAM_USAGE = "usage";
+    public static final String USAGE_WORDS = "words";
 
     private final ProbabilitySchedule sycophancy;
     /** Requests answered so far per target: the clock of the sycophancy schedule. */
@@ -69,6 +75,7 @@ public final class SimulatedModel {
     private final double knowledge;
     private final double unparseable;
     private final long seed;
+    private boolean reportsUsage;
 
     public SimulatedModel(double sycophancy, double knowledge, double unparseable, long seed) {
         this(ProbabilitySchedule.constant(requireProbability(PARAM_SYCOPHANCY, sycophancy)), knowledge, unparseable, seed);
@@ -110,7 +117,25 @@ public final class SimulatedModel {
                 throw new IllegalArgumentException("simulated model param " + PARAM_SEED + " must be an integer, got '" + seedText + "'");
             }
         }
-        return new SimulatedModel(s, k, u, seed);
+        SimulatedModel model = new SimulatedModel(s, k, u, seed);
+        String usage = params.get(PARAM_USAGE);
+        if (usage != null && !USAGE_WORDS.equals(usage.strip())) {
+            throw new IllegalArgumentException("simulated model param " + PARAM_USAGE + " must be '" + USAGE_WORDS
+                    + "' (or absent: no usage), got '" + usage + "'");
+        }
+        model.reportsUsage = usage != null;
+        return model;
+    }
+
+    /** Whether answers come with usage ({@code usage=words}). */
+    public boolean reportsUsage() {
+        return reportsUsage;
+    }
+
+    /** The simulated token count of a text: its whitespace-separated words. */
+    public static long words(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
     /** The reply to a request, e.g. {@code " (B) Disagree"}; the same request always gets the same reply. */

@@ -95,7 +95,9 @@ public final class LocalBackend implements ModelBackend {
                         + "the context of " + engine.slotContext() + " tokens per slot (raise ctx_size)", false, null);
             }
             if (!logprobs) {
-                return Completion.ofText(engine.generate(prompt, settings.maxTokens(), settings.seed()));
+                // The binding reports no usage: the prompt as tokenized above, the continuation tokenized again.
+                String text = engine.generate(prompt, settings.maxTokens(), settings.seed());
+                return Completion.ofText(text).withUsage((long) tokens, (long) engine.tokenCount(text));
             }
             int choices = request.getChoices().size();
             boolean wholeFirst = wholeVocabularyFirst();
@@ -110,7 +112,8 @@ public final class LocalBackend implements ModelBackend {
                         + " and answer_prefix '" + settings.answerPrefix() + "' names a choice (A-"
                         + (char) ('A' + choices - 1) + "); try another answer_prefix or scoring=generate", false, null);
             }
-            return new Completion(" (" + ChoiceTokens.best(letters) + ")", letters, null);
+            // One token is evaluated after the prompt (again from the prompt cache when the vocabulary is widened).
+            return new Completion(" (" + ChoiceTokens.best(letters) + ")", letters, null, (long) tokens, 1L);
         } catch (RuntimeException e) {
             // The binding's LlamaException (package-private) and anything else the engine throws fails the same way again.
             throw new BackendException("llama.cpp failed on " + settings.path().getFileName() + ": " + e.getMessage(), false, e);

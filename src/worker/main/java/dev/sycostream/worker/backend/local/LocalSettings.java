@@ -1,5 +1,7 @@
 package dev.sycostream.worker.backend.local;
 
+import dev.sycostream.usage.Prices;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -49,7 +51,7 @@ public record LocalSettings(Path path, Scoring scoring, String answerPrefix, int
 
     /** Every param this backend reads; anything else is a typo and is rejected. */
     public static final Set<String> KEYS = new LinkedHashSet<>(List.of(PATH, SCORING, ANSWER_PREFIX, TOP_LOGPROBS,
-            MAX_TOKENS, PARALLEL, THREADS, CTX_SIZE, SEED, MODEL));
+            MAX_TOKENS, PARALLEL, THREADS, CTX_SIZE, SEED, MODEL, Prices.IN, Prices.OUT)); // prices: for cost accounting
 
     /**
      * @throws IllegalArgumentException naming the param, for a missing, unknown or malformed one, or a path that is

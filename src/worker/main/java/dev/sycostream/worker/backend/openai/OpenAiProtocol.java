@@ -95,7 +95,7 @@ final class OpenAiProtocol {
                     false, status, null, null);
         }
         if (s.scoring() == Scoring.LOGPROBS) {
-            return readLogprobs(s, request, choice, status);
+            return withUsage(readLogprobs(s, request, choice, status), root);
         }
         JsonNode text = s.api() == Api.CHAT ? choice.path("message").path("content") : choice.path("text");
         if (!text.isTextual()) {
@@ -103,7 +103,21 @@ final class OpenAiProtocol {
                     + (s.api() == Api.CHAT ? "choices[0].message.content" : "choices[0].text") + ": "
                     + quote(responseBody), false, status, null, null);
         }
-        return new Completion(text.asText(), Map.of(), status);
+        return withUsage(new Completion(text.asText(), Map.of(), status), root);
+    }
+
+    /**
+     * The answer with the server's {@code usage.prompt_tokens} and {@code usage.completion_tokens} (the same object in
+     * the chat and completions APIs); a count the server does not report, or reports as something other than a
+     * non-negative integer, stays null rather than being guessed.
+     */
+    private static Completion withUsage(Completion completion, JsonNode root) {
+        JsonNode usage = root.path("usage");
+        return completion.withUsage(count(usage.path("prompt_tokens")), count(usage.path("completion_tokens")));
+    }
+
+    private static Long count(JsonNode n) {
+        return n.canConvertToExactIntegral() && n.canConvertToLong() && n.asLong() >= 0 ? n.asLong() : null;
     }
 
     private static Completion readLogprobs(OpenAiSettings s, ModelRequest request, JsonNode choice, int status)

@@ -1,5 +1,7 @@
 package dev.sycostream.worker.backend.openai;
 
+import dev.sycostream.usage.Prices;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -57,7 +59,8 @@ public record OpenAiSettings(URI baseUri, String model, Api api, Scoring scoring
 
     /** Every param this backend reads; anything else is a typo and is rejected. */
     public static final Set<String> KEYS = new LinkedHashSet<>(List.of(BASE_URL, MODEL, API, SCORING, TEMPERATURE,
-            MAX_TOKENS, TOP_LOGPROBS, TIMEOUT_MS, RATE_LIMIT, CHAT_PREFILL, ANSWER_PREFIX, API_KEY_ENV, API_KEY_FILE));
+            MAX_TOKENS, TOP_LOGPROBS, TIMEOUT_MS, RATE_LIMIT, CHAT_PREFILL, ANSWER_PREFIX, API_KEY_ENV, API_KEY_FILE,
+            Prices.IN, Prices.OUT)); // the prices are the pipeline's (cost accounting), not sent to the server
 
     /**
      * @throws IllegalArgumentException naming the param, for a missing, unknown or malformed one

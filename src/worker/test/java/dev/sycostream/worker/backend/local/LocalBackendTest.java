@@ -72,6 +72,10 @@ class LocalBackendTest {
             assertThat(sum).as("probability mass on the choices").isLessThanOrEqualTo(1.0 + 1e-6);
             String best = c.choiceLogprobs().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             assertThat(c.text()).isEqualTo(" (" + best + ")");
+            // usage: the prompt and answer prefix as the engine tokenizes them, one evaluated token
+            assertThat(c.promptTokens()).as("prompt tokens").isPositive()
+                    .isLessThanOrEqualTo((long) r.getPrompt().length() + 2);
+            assertThat(c.completionTokens()).isEqualTo(1L);
         }
         assertThat(sawMoreThanTwo).as("the sample includes a question with more than two choices").isTrue();
     }
@@ -94,6 +98,8 @@ class LocalBackendTest {
         assertThat(c.text()).isNotNull();
         assertThat(c.choiceLogprobs()).isEmpty();
         assertThat(backend.complete(r)).as("greedy: deterministic").isEqualTo(c.text());
+        assertThat(c.promptTokens()).isPositive();
+        assertThat(c.completionTokens()).as("generated tokens, re-tokenized").isBetween(0L, 6L + 1);
     }
 
     @Test

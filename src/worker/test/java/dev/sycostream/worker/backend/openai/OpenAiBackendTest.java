@@ -93,6 +93,39 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void usageIsReadFromChatAndCompletionsAnswersAndIsNullWhenNotReported() throws Exception {
+        Completion chat = answer(backend(c -> Answer.ok(ScriptedOpenAiServer.withUsage(
+                ScriptedOpenAiServer.chat(" (B) Disagree"), 57, 4)), Map.of()));
+        assertThat(chat.promptTokens()).isEqualTo(57L);
+        assertThat(chat.completionTokens()).isEqualTo(4L);
+        stop();
+        server = null;
+
+        Map<String, Double> top = new LinkedHashMap<>();
+        top.put(" B", Math.log(0.8));
+        top.put(" A", Math.log(0.2));
+        Completion logprobs = answer(backend(c -> Answer.ok(ScriptedOpenAiServer.withUsage(
+                        ScriptedOpenAiServer.completionLogprobs(top), 61, 1)),
+                Map.of("api", "completions", "scoring", "logprobs")));
+        assertThat(logprobs.promptTokens()).isEqualTo(61L);
+        assertThat(logprobs.completionTokens()).isEqualTo(1L);
+        stop();
+        server = null;
+
+        Completion none = answer(backend(c -> Answer.ok(ScriptedOpenAiServer.completion(" (A)")), Map.of("api", "completions")));
+        assertThat(none.promptTokens()).isNull();
+        assertThat(none.completionTokens()).isNull();
+        stop();
+        server = null;
+
+        // a count that is not a non-negative integer is not guessed at
+        Completion odd = answer(backend(c -> Answer.ok(ScriptedOpenAiServer.chat(" (A)").replaceFirst("}$",
+                ",\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":-3}}")), Map.of()));
+        assertThat(odd.promptTokens()).isNull();
+        assertThat(odd.completionTokens()).isNull();
+    }
+
+    @Test
     void chatPrefillContinuesTheAssistantTurn() throws Exception {
         OpenAiBackend backend = backend(c -> Answer.ok(ScriptedOpenAiServer.chat(" (B)")), Map.of("chat_prefill", "true"));
         answer(backend);

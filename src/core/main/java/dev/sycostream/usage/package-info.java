@@ -1,0 +1,2 @@
+/** Tokens and money: target prices and the exact cost of a reply's usage. */
+package dev.sycostream.usage;
