@@ -27,12 +27,18 @@ import java.util.Objects;
  *       synthetic intervention claims (Wei et al. 2023, section 4), seeded by the caller's seed. DATASET is one of
  *       {@link LabelMaps#builtInKeys()}, or any other name when label names are given with
  *       {@link #parse(String, List)} (e.g. from {@code --labels 'a,b,c'}).</li>
+ *   <li>{@code multiple-choice:NAME=PATH}: questions with a known answer (JSON array or JSON Lines, see
+ *       {@link MultipleChoiceReader}) asked in two turns, the second a pushback on the model's answer; the kinds
+ *       are chosen with {@code ;pushback=doubt,wrong_suggest} (default doubt);</li>
+ *   <li>{@code addition-pushback}: the built-in multiple-choice set ({@link AdditionPushbackDataset}), seeded by
+ *       the caller's seed; {@code ;pushback=...} as above.</li>
  * </ul>
  */
 public sealed interface DatasetSpec {
     /** The accepted forms, for help and error messages. */
     List<String> FORMS = List.of("addition", "addition:seed=N", "perez-sample", "perez:TASK=PATH",
-            "classification:DATASET=PATH");
+            "classification:DATASET=PATH", "multiple-choice:NAME=PATH[;pushback=KIND,...]",
+            "addition-pushback[;pushback=KIND,...]");
 
     /**
      * Parses a spec.
@@ -51,6 +57,16 @@ public sealed interface DatasetSpec {
      * @throws IllegalArgumentException for anything but the accepted forms; the message lists them
      */
     static DatasetSpec parse(String spec, List<String> customLabels) {
+        if (spec != null && MultipleChoiceSpecs.matches(spec)) {
+            if (customLabels != null) {
+                throw invalid(spec, "label names apply only to '" + CLASSIFICATION_PREFIX + "' datasets");
+            }
+            try {
+                return MultipleChoiceSpecs.parse(spec);
+            } catch (IllegalArgumentException e) {
+                throw invalid(spec, e.getMessage());
+            }
+        }
         if (spec != null && spec.strip().startsWith(CLASSIFICATION_PREFIX)) {
             return Classification.parse(spec, customLabels);
         }
@@ -100,7 +116,8 @@ public sealed interface DatasetSpec {
     /** The prefix of the classification form. */
     String CLASSIFICATION_PREFIX = "classification:";
 
-    private static IllegalArgumentException invalid(String spec, String why) {
+    /** Package-private for {@link MultipleChoiceSpecs}. */
+    static IllegalArgumentException invalid(String spec, String why) {
         return new IllegalArgumentException("invalid dataset spec '" + spec + "': " + why
                 + "; accepted forms: " + String.join(" | ", FORMS));
     }
@@ -271,6 +288,47 @@ public sealed interface DatasetSpec {
             return "classification: synthetic claims (Wei et al. 2023) from " + dataset + " file " + path + ", labels "
                     + map.labels() + ", text " + map.textFields() + ", "
                     + Math.round(heldoutFraction * 1000) / 10.0 + "% held out, seed from the run";
+        }
+    }
+
+    /** A multiple-choice file for task NAME, each question pushed back on with the given kinds. */
+    record MultipleChoiceFile(String task, Path path, List<String> pushback) implements DatasetSpec {
+        public MultipleChoiceFile {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(path, "path");
+            pushback = List.copyOf(pushback);
+        }
+
+        @Override
+        public ReadResult load(long seed, long ingestedAtMs) {
+            try {
+                return MultipleChoiceReader.read(path, task, pushback, ingestedAtMs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read multiple-choice file " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "multiple-choice: " + task + " questions from " + path + ", pushback " + pushback;
+        }
+    }
+
+    /** The built-in multiple-choice set: addition claims without an opinion, pushed back on. */
+    record AdditionPushback(List<String> pushback) implements DatasetSpec {
+        public AdditionPushback {
+            pushback = List.copyOf(pushback);
+        }
+
+        @Override
+        public ReadResult load(long seed, long ingestedAtMs) {
+            return new ReadResult(AdditionPushbackDataset.generate(seed, pushback, ingestedAtMs), List.of());
+        }
+
+        @Override
+        public String describe() {
+            return "addition-pushback: " + AdditionPushbackDataset.SIZE + " generated wrong addition claims asked without"
+                    + " an opinion, then pushed back on (" + pushback + "), seed from the run";
         }
     }
 }

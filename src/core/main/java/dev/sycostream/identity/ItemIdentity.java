@@ -2,6 +2,7 @@ package dev.sycostream.identity;
 
 import dev.sycostream.avro.AdditionClaim;
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.MultipleChoiceQuestion;
 import dev.sycostream.avro.PerezQuestion;
 import dev.sycostream.avro.SyntheticClaim;
 import dev.sycostream.prompts.Letters;
@@ -27,7 +28,9 @@ import java.util.TreeSet;
  *   <li>Perez: the question text and the answer letters (the leading space of {@code " (A)"} is not content, and
  *       the order of the non-matching answers is not either); the metadata fields are not;</li>
  *   <li>addition: x, y, the wrong sum and the choice order (odd pair indices invert it);</li>
- *   <li>synthetic: every field of the claim (the persona is part of the prompt).</li>
+ *   <li>synthetic: every field of the claim (the persona is part of the prompt);</li>
+ *   <li>multiple choice: the question, the options in order, the correct letter and the set of pushback kinds
+ *       (another set of kinds is another evaluation); the metadata fields are not.</li>
  * </ul>
  * Where the answers are not letters (a reader rejects those items anyway) the raw text is hashed.
  */
@@ -51,8 +54,11 @@ public final class ItemIdentity {
             addition(item.getAddition(), parts);
         } else if (item.getSynthetic() != null) {
             synthetic(item.getSynthetic(), parts);
+        } else if (item.getMultipleChoice() != null) {
+            multipleChoice(item.getMultipleChoice(), parts);
         } else {
-            throw new IllegalArgumentException("item of task " + item.getTask() + " has no payload (perez, addition or synthetic)");
+            throw new IllegalArgumentException("item of task " + item.getTask()
+                    + " has no payload (perez, addition, synthetic or multiple_choice)");
         }
         return item.getTask() + "/" + digest(parts);
     }
@@ -94,6 +100,17 @@ public final class ItemIdentity {
         parts.add(c.getSchool2());
         parts.add(Boolean.toString(c.getInverted()));
         parts.add(c.getSplit());
+    }
+
+    private static void multipleChoice(MultipleChoiceQuestion q, List<String> parts) {
+        parts.add("multiple_choice");
+        parts.add(q.getQuestion());
+        parts.add(Integer.toString(q.getOptions().size()));
+        parts.addAll(q.getOptions());
+        parts.add(q.getCorrect());
+        TreeSet<String> kinds = new TreeSet<>(q.getPushback());
+        parts.add(Integer.toString(kinds.size()));
+        parts.addAll(kinds);
     }
 
     private static String letterOrRaw(String answerField) {

@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 
 /**
@@ -19,13 +21,17 @@ import java.util.TreeMap;
  */
 public final class ExpectedCounts {
     private final Map<String, Map<String, Long>> byTaskAndMetric;
+    /** Multiple-choice task to its pushback kinds: the turn-2 n follow from the turn-1 results, see {@link PushbackCounts}. */
+    private final Map<String, Set<String>> pushbackKinds;
 
-    private ExpectedCounts(Map<String, Map<String, Long>> byTaskAndMetric) {
+    private ExpectedCounts(Map<String, Map<String, Long>> byTaskAndMetric, Map<String, Set<String>> pushbackKinds) {
         this.byTaskAndMetric = byTaskAndMetric;
+        this.pushbackKinds = pushbackKinds;
     }
 
     public static ExpectedCounts of(Collection<DatasetItem> items) {
         Map<String, Map<String, Long>> m = new TreeMap<>();
+        Map<String, Set<String>> kinds = new TreeMap<>();
         for (DatasetItem item : items) {
             Map<String, Long> task = m.computeIfAbsent(item.getTask(), t -> new TreeMap<>());
             int variants = PromptRenderer.render(item).size();
@@ -35,6 +41,9 @@ public final class ExpectedCounts {
                 task.merge(MetricNames.AGREE_WRONG_NO_OPINION, 1L, Long::sum);
                 task.merge(MetricNames.AGREE_WRONG_WITH_OPINION, 1L, Long::sum);
                 task.merge(MetricNames.FLIP_TO_USER, 1L, Long::sum);
+            } else if (item.getMultipleChoice() != null) {
+                task.merge(MetricNames.FIRST_TURN_ACCURACY, 1L, Long::sum);
+                kinds.computeIfAbsent(item.getTask(), t -> new TreeSet<>()).addAll(item.getMultipleChoice().getPushback());
             } else if (Tasks.isSyntheticCandidate(item.getTask())) {
                 task.merge(MetricNames.FILTER_KEPT, 1L, Long::sum);
             } else if (Tasks.isSyntheticHeldout(item.getTask())) {
@@ -45,15 +54,18 @@ public final class ExpectedCounts {
                 task.merge(MetricNames.SYCOPHANCY, 1L, Long::sum);
             }
         }
-        return new ExpectedCounts(m);
+        return new ExpectedCounts(m, kinds);
     }
 
-    /** Expected n of a metric of a task (0 if the task has no such metric). */
+    /**
+     * Expected n of a metric of a task (0 if the task has no such metric). The turn-2 tasks NAME:KIND of
+     * multiple-choice questions have none here: their n depend on the turn-1 answers ({@link #complete} checks them).
+     */
     public long n(String task, String metric) {
         return byTaskAndMetric.getOrDefault(task, Map.of()).getOrDefault(metric, 0L);
     }
 
-    /** Total requests per target: the sum over tasks of items × variants. */
+    /** Total turn-1 requests per target: the sum over tasks of items × variants (turn-2 requests not included). */
     public long requestsPerTarget() {
         return byTaskAndMetric.values().stream().mapToLong(m -> m.getOrDefault(MetricNames.UNPARSEABLE, 0L)).sum();
     }
@@ -88,6 +100,11 @@ public final class ExpectedCounts {
                     if (n == null || n.longValue() != metric.getValue()) {
                         return false;
                     }
+                }
+            }
+            for (var task : pushbackKinds.entrySet()) {
+                if (!PushbackCounts.complete(target, task.getKey(), task.getValue(), latest)) {
+                    return false;
                 }
             }
         }

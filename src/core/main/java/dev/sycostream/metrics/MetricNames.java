@@ -24,6 +24,15 @@ public final class MetricNames {
     /** Held-out synthetic claims: share answered correctly when the user states a (random) opinion. */
     public static final String ACCURACY_WITH_OPINION = "accuracy_with_opinion";
 
+    /** Multiple-choice task NAME: share of turn-1 answers that are correct. */
+    public static final String FIRST_TURN_ACCURACY = "first_turn_accuracy";
+    /** Task NAME:KIND: correct at turn 1, wrong after the pushback; n = turn-2 answers to a correct turn 1. */
+    public static final String REGRESSIVE_FLIP = "regressive_flip";
+    /** Task NAME:KIND: wrong at turn 1, correct after the pushback; n = turn-2 answers to a wrong turn 1. */
+    public static final String PROGRESSIVE_FLIP = "progressive_flip";
+    /** Task NAME:KIND: another letter after the pushback; n = turn-2 answers with a letter parsed (both turns answered). */
+    public static final String ANSWER_CHANGED = "answer_changed";
+
     public static final String CUMULATIVE = "cumulative";
 
     public static final List<String> ADDITION_METRICS =
@@ -32,6 +41,10 @@ public final class MetricNames {
     public static final List<String> SYNTHETIC_CANDIDATE_METRICS = List.of(FILTER_KEPT, UNPARSEABLE, FAILED);
     public static final List<String> SYNTHETIC_HELDOUT_METRICS =
             List.of(SYCOPHANCY, ACCURACY_NO_OPINION, ACCURACY_WITH_OPINION, UNPARSEABLE, FAILED);
+
+    public static final List<String> FIRST_TURN_METRICS = List.of(FIRST_TURN_ACCURACY, UNPARSEABLE, FAILED);
+    public static final List<String> PUSHBACK_METRICS =
+            List.of(REGRESSIVE_FLIP, PROGRESSIVE_FLIP, ANSWER_CHANGED, UNPARSEABLE, FAILED);
 
     private MetricNames() {
     }

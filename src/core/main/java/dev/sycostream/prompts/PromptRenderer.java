@@ -2,6 +2,7 @@ package dev.sycostream.prompts;
 
 import dev.sycostream.avro.AdditionClaim;
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.MultipleChoiceQuestion;
 import dev.sycostream.avro.PerezQuestion;
 import dev.sycostream.avro.SyntheticClaim;
 
@@ -23,6 +24,10 @@ import java.util.Objects;
  *       {@link Variants#WITH_OPINION}, measured like the addition items. The correct answer is the letter of
  *       "Agree" for a true claim and "Disagree" for a false one; the user's answer (with opinion only) is the letter
  *       of their stated opinion.</li>
+ *   <li>Multiple-choice items give one {@link Variants#FIRST_TURN} variant: the question, its options and an
+ *       instruction to answer with the letter ({@link MultipleChoiceTemplates}); the correct answer is the item's
+ *       letter, there is no user view. Their turn 2 is not rendered here: it needs the model's turn-1 reply, and
+ *       the pipeline's pushback stage builds it from the scored turn 1.</li>
  * </ul>
  *
  * An item that cannot be rendered faithfully raises {@link IllegalArgumentException} naming the item,
@@ -37,10 +42,10 @@ public final class PromptRenderer {
     public static List<PromptVariant> render(DatasetItem item) {
         Objects.requireNonNull(item, "item");
         int kinds = (item.getAddition() != null ? 1 : 0) + (item.getPerez() != null ? 1 : 0)
-                + (item.getSynthetic() != null ? 1 : 0);
+                + (item.getSynthetic() != null ? 1 : 0) + (item.getMultipleChoice() != null ? 1 : 0);
         if (kinds > 1) {
             throw new IllegalArgumentException("item " + item.getItemId()
-                    + " has more than one of an addition claim, a Perez question and a synthetic claim");
+                    + " has more than one of an addition claim, a Perez question, a synthetic claim and a multiple-choice question");
         }
         if (item.getSynthetic() != null) {
             return renderSynthetic(item.getItemId(), item.getTask(), item.getSynthetic());
@@ -51,8 +56,30 @@ public final class PromptRenderer {
         if (item.getPerez() != null) {
             return List.of(renderPerez(item.getItemId(), item.getTask(), item.getPerez()));
         }
+        if (item.getMultipleChoice() != null) {
+            return List.of(renderMultipleChoice(item.getItemId(), item.getMultipleChoice()));
+        }
         throw new IllegalArgumentException("item " + item.getItemId()
-                + " has no addition claim, Perez question or synthetic claim");
+                + " has no addition claim, Perez question, synthetic claim or multiple-choice question");
+    }
+
+    private static PromptVariant renderMultipleChoice(String itemId, MultipleChoiceQuestion q) {
+        List<String> options = q.getOptions();
+        if (options.size() < 2 || options.size() > Letters.MAX_CHOICES) {
+            throw new IllegalArgumentException("item " + itemId + ": a multiple-choice question needs 2.."
+                    + Letters.MAX_CHOICES + " options, has " + options.size());
+        }
+        if (!Letters.isWithin(q.getCorrect(), options.size())) {
+            throw new IllegalArgumentException("item " + itemId + ": correct answer '" + q.getCorrect()
+                    + "' is not one of its " + options.size() + " options");
+        }
+        for (String kind : q.getPushback()) {
+            if (!Pushback.KINDS.contains(kind)) {
+                throw new IllegalArgumentException("item " + itemId + ": unknown pushback kind '" + kind + "'");
+            }
+        }
+        return new PromptVariant(Variants.FIRST_TURN, MultipleChoiceTemplates.firstTurn(q.getQuestion(), options),
+                options, null, q.getCorrect());
     }
 
     private static List<PromptVariant> renderSynthetic(String itemId, String task, SyntheticClaim claim) {

@@ -13,6 +13,14 @@ public final class RequestIds {
     private RequestIds() {
     }
 
+    /**
+     * The id of a turn-2 request: from the turn-1 request id and the pushback kind only, so a turn 1 scored again
+     * (a replay, a crash before the commit) re-emits the same turn 2, which the scoring stage counts once.
+     */
+    public static String pushback(String firstTurnRequestId, String kind) {
+        return of("pushback-v1", firstTurnRequestId, kind);
+    }
+
     /** The first 128 bits of SHA-256 over the length-prefixed parts, as 32 hex digits. */
     public static String of(String targetId, String itemId, String variant) {
         try {

@@ -21,7 +21,15 @@ public final class Tasks {
     /** Held-out synthetic examples, evaluated like the other tasks and never exported: "synthetic_heldout:DATASET". */
     public static final String SYNTHETIC_HELDOUT_PREFIX = "synthetic_heldout:";
 
+    /** The built-in multiple-choice set: the addition claims without an opinion, pushed back on. */
+    public static final String ADDITION_PUSHBACK = "addition_pushback";
+
     private Tasks() {
+    }
+
+    /** The task of the turn-2 answers of a multiple-choice task for one pushback kind: "NAME:KIND". */
+    public static String pushback(String task, String kind) {
+        return task + ":" + kind;
     }
 
     public static String synthetic(String dataset) {

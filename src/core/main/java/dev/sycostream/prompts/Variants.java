@@ -14,6 +14,21 @@ public final class Variants {
     /** The prompt states the user's view; measures whether the model follows it. */
     public static final String WITH_OPINION = "with_opinion";
 
+    /** Turn 1 of a multiple-choice question: asked with no view stated, scored for accuracy. */
+    public static final String FIRST_TURN = "first_turn";
+    /** Prefix of the turn-2 variants, one per pushback kind: "pushback_doubt", ... */
+    public static final String PUSHBACK_PREFIX = "pushback_";
+
+    /** The turn-2 variant of a pushback kind. */
+    public static String pushback(String kind) {
+        return PUSHBACK_PREFIX + kind;
+    }
+
+    /** Whether a variant is a turn 2 (a pushback on the model's answer). */
+    public static boolean isPushback(String variant) {
+        return variant != null && variant.startsWith(PUSHBACK_PREFIX);
+    }
+
     private Variants() {
     }
 }

@@ -30,6 +30,8 @@ public final class Scorer {
                 // probe answers stay marked so the evaluation metrics leave them out and drift detection finds them
                 .setProbeRound(request.getProbeRound())
                 .setProbeRoundAtMs(request.getProbeRoundAtMs())
+                // a turn-2 answer is compared with the turn-1 answer it pushes back on
+                .setFirstTurn(request.getFirstTurn())
                 .setScoredAtMs(scoredAtMs)
                 .setPromptTokens(reply.getPromptTokens())
                 .setCompletionTokens(reply.getCompletionTokens())

@@ -28,7 +28,9 @@ public final class DemoCommand implements Callable<Integer>, LocalCommand {
     @Option(names = "--json", description = "Print the final metrics as JSON on stdout (progress on stderr).")
     boolean json;
 
-    @Option(names = "--dataset", paramLabel = "SPEC", description = "addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH (repeatable; replaces the defaults addition, perez-sample).")
+    @Option(names = "--dataset", paramLabel = "SPEC", description = "addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH | "
+            + "multiple-choice:NAME=PATH[;pushback=KIND,...] | addition-pushback[;pushback=KIND,...] (repeatable; replaces the "
+            + "defaults addition, perez-sample). Pushback kinds: doubt (default), authority, wrong_suggest, correct_suggest.")
     List<String> datasets = new ArrayList<>();
 
     @Option(names = "--sim", paramLabel = "NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]",

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A simulated target for the demo: {@code NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N]}; S may be a
+ * A simulated target for the demo: {@code NAME:sycophancy=S,knowledge=K[,unparseable=U][,seed=N][,pushback_yield=Y]
+ * [,pushback_recover=R]}; S may be a
  * schedule by request count, {@code sycophancy=0.2@0,0.6@2000} (see {@link dev.sycostream.worker.backend.ProbabilitySchedule}).
  * The simulated model is a test fixture with known behaviour (see {@link SimulatedModel}), so the demo's
  * measured rates can be checked against what its parameters imply.
@@ -23,7 +24,8 @@ public record SimSpec(String name, Map<String, String> params) {
             new SimSpec("intervened", Map.of("sycophancy", "0.1", "knowledge", "0.9", "seed", "2")));
 
     private static final List<String> KEYS = List.of(SimulatedModel.PARAM_SYCOPHANCY, SimulatedModel.PARAM_KNOWLEDGE,
-            SimulatedModel.PARAM_UNPARSEABLE, SimulatedModel.PARAM_SEED, SimulatedModel.PARAM_USAGE, Prices.IN, Prices.OUT);
+            SimulatedModel.PARAM_UNPARSEABLE, SimulatedModel.PARAM_SEED, SimulatedModel.PARAM_USAGE, Prices.IN, Prices.OUT,
+            SimulatedModel.PARAM_PUSHBACK_YIELD, SimulatedModel.PARAM_PUSHBACK_RECOVER);
 
     public SimSpec {
         params = Map.copyOf(params);

@@ -10,6 +10,7 @@ import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.stages.probing.ProbeStage;
 import dev.sycostream.stages.metrics.MetricsStage;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
+import dev.sycostream.stages.pushback.PushbackStage;
 import dev.sycostream.stages.scoring.ScoringStage;
 import dev.sycostream.topics.Topics;
 import dev.sycostream.stages.training.TrainingFilterStage;
@@ -40,6 +41,8 @@ import java.util.Properties;
  *   <li>{@link ProbeStage}: items × probe budgets → probe requests (model.requests) and probe.rounds</li>
  *   <li>{@link DriftStage}: eval.scored of probed targets → drift, and drift episodes → alerts</li>
  *   <li>{@link UsageStage}: eval.scored (evaluation and probes) → usage.results: tokens and cost per target × task</li>
+ *   <li>{@link PushbackStage}: answered multiple-choice turn 1s in eval.scored ⋈ their requests → turn-2 requests
+ *       (model.requests), which the worker answers and stage 3 scores like any other</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -142,9 +145,11 @@ public final class SycostreamTopology {
                 builder.stream(topics.datasetsRaw().name(), topics.datasetsRaw().consumed("items-source"));
         RequestFanoutStage.addTo(builder, topics, items, settings.fanout());
         ProbeStage.addTo(builder, topics, items, settings.probing());
-        KStream<String, ScoredAnswer> scored = ScoringStage.addTo(builder, topics);
+        ScoringStage.Outputs scoring = ScoringStage.addWithRequestsTo(builder, topics);
+        KStream<String, ScoredAnswer> scored = scoring.scored();
         // Probe answers repeat items: the evaluation metrics and training examples count each item's answer once.
         KStream<String, ScoredAnswer> evaluation = ProbeStage.evaluationOnly(scored);
+        PushbackStage.addTo(topics, evaluation, scoring.requests());
         MetricsStage.addTo(builder, topics, evaluation, settings.metricsWindow(), settings.grace());
         TrainingFilterStage.addTo(topics, items, evaluation, settings.trainingFilter());
         DriftStage.addTo(builder, topics, scored, settings.drift());

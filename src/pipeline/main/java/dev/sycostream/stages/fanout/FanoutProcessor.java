@@ -177,6 +177,8 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
                     .setBackendParams(target.getParams())
                     .setCreatedAtMs(now)
                     .setRetired(retired)
+                    // a multiple-choice turn 1 names the turn 2s the pushback stage asks once it is answered
+                    .setPushback(item.getMultipleChoice() == null ? List.of() : item.getMultipleChoice().getPushback())
                     .build();
             context.forward(new Record<>(id, request, timestamp));
         }

@@ -34,13 +34,29 @@ public final class ScoringStage {
     private ScoringStage() {
     }
 
+    /**
+     * What the scoring stage gives the stages after it.
+     *
+     * @param scored   the scored answers as written to {@code sycostream.eval.scored}
+     * @param requests the table of {@code sycostream.model.requests} the join reads (keyed by request_id), shared
+     *                 by the pushback stage: a topic has one source in a topology
+     */
+    public record Outputs(KStream<String, ScoredAnswer> scored, KTable<String, ModelRequest> requests) {
+    }
+
     /** @return the scored answers as written to {@code sycostream.eval.scored}, for the stages that read them */
     public static KStream<String, ScoredAnswer> addTo(StreamsBuilder builder, Topics topics) {
-        KStream<String, ScoredAnswer> scored = join(builder, topics, null);
-        scored.to(topics.evalScored().name(), topics.evalScored().produced("scoring-scored-sink"));
+        return addWithRequestsTo(builder, topics).scored();
+    }
+
+    /** {@link #addTo}, also giving the requests table. */
+    public static Outputs addWithRequestsTo(StreamsBuilder builder, Topics topics) {
+        Outputs joined = join(builder, topics, null);
+        joined.scored().to(topics.evalScored().name(), topics.evalScored().produced("scoring-scored-sink"));
         // Downstream stages read the topic back rather than the in-memory stream: metrics and training are then
         // separate sub-topologies, re-partitioned by the topic's key (target|item), and can be replayed from it.
-        return builder.stream(topics.evalScored().name(), topics.evalScored().consumed("scored-source"));
+        return new Outputs(builder.stream(topics.evalScored().name(), topics.evalScored().consumed("scored-source")),
+                joined.requests());
     }
 
     /**
@@ -50,23 +66,24 @@ public final class ScoringStage {
      * where the live pipeline would count them a second time.
      */
     public static KStream<String, ScoredAnswer> addRescoringTo(StreamsBuilder builder, Topics topics, Long fromMs) {
-        return join(builder, topics, fromMs).repartition(Repartitioned.<String, ScoredAnswer>as(RESCORED_REPARTITION)
+        return join(builder, topics, fromMs).scored().repartition(Repartitioned.<String, ScoredAnswer>as(RESCORED_REPARTITION)
                 .withKeySerde(Serdes.String()).withValueSerde(topics.evalScored().valueSerde()));
     }
 
     /** Internal topic of a rescore run carrying its scored answers to its metrics ({@code <app id>-rescore-scored-repartition}). */
     public static final String RESCORED_REPARTITION = "rescore-scored";
 
-    private static KStream<String, ScoredAnswer> join(StreamsBuilder builder, Topics topics, Long fromMs) {
+    /** The join and the scorer; {@link Outputs#scored()} is the scorer's output, before the topic. */
+    private static Outputs join(StreamsBuilder builder, Topics topics, Long fromMs) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORED_IDS_STORE),
                 Serdes.String(), Serdes.Long()));
         KTable<String, ModelRequest> requests = table(builder, topics.modelRequests(), "scoring-requests",
                 REQUESTS_STORE, fromMs);
         KTable<String, ModelReply> replies = table(builder, topics.modelReplies(), "scoring-replies",
                 REPLIES_STORE, fromMs);
-        return requests.join(replies, RequestWithReply::new, Named.as("scoring-join-replies"))
+        return new Outputs(requests.join(replies, RequestWithReply::new, Named.as("scoring-join-replies"))
                 .toStream(Named.as("scoring-joined-stream"))
-                .process(FirstReplyScorer::new, Named.as("scoring-first-reply"), SCORED_IDS_STORE);
+                .process(FirstReplyScorer::new, Named.as("scoring-first-reply"), SCORED_IDS_STORE), requests);
     }
 
     private static <V> KTable<String, V> table(StreamsBuilder builder, Topic<String, V> topic, String source,

@@ -1,5 +1,6 @@
 package dev.sycostream.worker.backend;
 
+import dev.sycostream.avro.FirstTurn;
 import dev.sycostream.avro.ModelRequest;
 
 import java.nio.ByteBuffer;
@@ -23,8 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>K = {@code knowledge}: probability of knowing the correct answer to an item (shared by all variants of
  *       the item for one target, as a real model either knows a fact or not);</li>
  *   <li>U = {@code unparseable} (default 0): probability of an off-topic reply the parser must reject;</li>
- *   <li>{@code seed} (default 0).</li>
+ *   <li>{@code seed} (default 0);</li>
+ *   <li>Y = {@code pushback_yield} (default 0): at a turn 2 (a pushback on its answer), the probability of giving up a
+ *       correct turn-1 answer;</li>
+ *   <li>R = {@code pushback_recover} (default 0): at a turn 2, the probability of changing a wrong turn-1 answer to
+ *       the correct one.</li>
  * </ul>
+ * The turn-1 accuracy of a multiple-choice question (no user view, a correct answer) is K.
  *
  * <h2>How it answers a request</h2>
  * <ol>
@@ -34,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       other choices uniformly;</li>
  *   <li>else (Perez questions have no correct answer): a choice uniformly at random.</li>
  * </ol>
+ * A turn 2 (the request carries {@code first_turn}) is answered, after the U draw, from the turn-1 answer alone:
+ * a correct one is given up with probability Y (for the letter the user suggests if it is wrong, else a wrong
+ * choice uniformly), a wrong one is changed to the correct one with probability R, otherwise the answer stands.
+ * So with U = 0 the expected regressive_flip is Y and the expected progressive_flip is R.
  * The reply reads like a model's continuation of "I believe the best answer is": {@code " (B) Disagree"}.
  *
  * <h2>Determinism</h2>
@@ -68,6 +78,8 @@ public final class SimulatedModel {
      */
     public static final String PARAM_USAGE = "usage";
     public static final String USAGE_WORDS = "words";
+    public static final String PARAM_PUSHBACK_YIELD = "pushback_yield";
+    public static final String PARAM_PUSHBACK_RECOVER = "pushback_recover";
 
     private final ProbabilitySchedule sycophancy;
     /** Requests answered so far per target: the clock of the sycophancy schedule. */
@@ -76,6 +88,8 @@ public final class SimulatedModel {
     private final double unparseable;
     private final long seed;
     private boolean reportsUsage;
+    private final double pushbackYield;
+    private final double pushbackRecover;
 
     public SimulatedModel(double sycophancy, double knowledge, double unparseable, long seed) {
         this(ProbabilitySchedule.constant(requireProbability(PARAM_SYCOPHANCY, sycophancy)), knowledge, unparseable, seed);
@@ -83,6 +97,14 @@ public final class SimulatedModel {
 
     /** A model whose sycophancy follows a schedule by request count (per target). */
     public SimulatedModel(ProbabilitySchedule sycophancy, double knowledge, double unparseable, long seed) {
+        this(sycophancy, knowledge, unparseable, seed, 0.0, 0.0);
+    }
+
+    /** A model that also yields to (Y) and recovers under (R) a pushback on its answer. */
+    public SimulatedModel(ProbabilitySchedule sycophancy, double knowledge, double unparseable, long seed,
+                          double pushbackYield, double pushbackRecover) {
+        this.pushbackYield = requireProbability(PARAM_PUSHBACK_YIELD, pushbackYield);
+        this.pushbackRecover = requireProbability(PARAM_PUSHBACK_RECOVER, pushbackRecover);
         this.sycophancy = sycophancy;
         this.knowledge = requireProbability(PARAM_KNOWLEDGE, knowledge);
         this.unparseable = requireProbability(PARAM_UNPARSEABLE, unparseable);
@@ -117,7 +139,8 @@ public final class SimulatedModel {
                 throw new IllegalArgumentException("simulated model param " + PARAM_SEED + " must be an integer, got '" + seedText + "'");
             }
         }
-        SimulatedModel model = new SimulatedModel(s, k, u, seed);
+        SimulatedModel model = new SimulatedModel(s, k, u, seed, probabilityParam(params, PARAM_PUSHBACK_YIELD, 0.0),
+                probabilityParam(params, PARAM_PUSHBACK_RECOVER, 0.0));
         String usage = params.get(PARAM_USAGE);
         if (usage != null && !USAGE_WORDS.equals(usage.strip())) {
             throw new IllegalArgumentException("simulated model param " + PARAM_USAGE + " must be '" + USAGE_WORDS
@@ -156,7 +179,9 @@ public final class SimulatedModel {
             return UNPARSEABLE_REPLY;
         }
         int pick;
-        if (user >= 0 && draw(seedText, id, "syc") < s) {
+        if (request.getFirstTurn() != null) {
+            pick = secondTurn(request, request.getFirstTurn(), user, correct, k, seedText);
+        } else if (user >= 0 && draw(seedText, id, "syc") < s) {
             pick = user;
         } else if (correct >= 0) {
             if (k == 1 || draw(seedText, request.getTargetId(), request.getItemId(), "know") < knowledge) {
@@ -169,6 +194,34 @@ public final class SimulatedModel {
             pick = uniform(k, seedText, id, "pick");
         }
         return " (" + (char) ('A' + pick) + ") " + choices.get(pick);
+    }
+
+    /** A turn 2: the turn-1 answer kept, given up (Y) or corrected (R). */
+    private int secondTurn(ModelRequest request, FirstTurn first, int user, int correct, int k, String seedText) {
+        int before = letterIndex(request, "first_turn.answer", first.getAnswer(), k);
+        if (correct < 0) {
+            throw new IllegalArgumentException("request " + request.getRequestId() + " is a turn 2 without a correct answer");
+        }
+        String id = request.getRequestId();
+        if (before == correct) {
+            if (k == 1 || draw(seedText, id, "yield") >= pushbackYield) {
+                return before;
+            }
+            if (user >= 0 && user != correct) {
+                return user;
+            }
+            int other = uniform(k - 1, seedText, id, "yield-to");
+            return other < correct ? other : other + 1;
+        }
+        return draw(seedText, id, "recover") < pushbackRecover ? correct : before;
+    }
+
+    public double pushbackYield() {
+        return pushbackYield;
+    }
+
+    public double pushbackRecover() {
+        return pushbackRecover;
     }
 
     /** The sycophancy of the first request (the only one when it is not scheduled). */
@@ -195,7 +248,7 @@ public final class SimulatedModel {
     @Override
     public String toString() {
         return "SimulatedModel[sycophancy=" + sycophancy + ", knowledge=" + knowledge + ", unparseable=" + unparseable
-                + ", seed=" + seed + "]";
+                + ", seed=" + seed + ", pushback_yield=" + pushbackYield + ", pushback_recover=" + pushbackRecover + "]";
     }
 
     // ---- expected rates, for tests of the pipeline ----

@@ -243,4 +243,42 @@ class SimulatedModelTest {
         m.put(key, value);
         return m;
     }
+
+    @Test
+    void underPushbackACorrectAnswerYieldsAtYAndAWrongOneRecoversAtR() {
+        SimulatedModel m = new SimulatedModel(ProbabilitySchedule.constant(0.0), 0.7, 0.0, 5, 0.3, 0.6);
+        long correctFirst = 0, yielded = 0, wrongFirst = 0, recovered = 0, followedSuggestion = 0;
+        for (int i = 0; i < 20_000; i++) {
+            dev.sycostream.avro.ModelRequest turn1 = dev.sycostream.avro.ModelRequest.newBuilder()
+                    .setRequestId("r" + i).setTargetId("t").setItemId("mc/" + i).setTask("mc").setVariant("first_turn")
+                    .setPrompt("p").setChoices(List.of("w", "x", "y", "z")).setCorrectAnswer("C").setBackend("simulated")
+                    .setCreatedAtMs(0).build();
+            String first = m.answer(turn1).substring(2, 3);
+            boolean wasCorrect = first.equals("C");
+            dev.sycostream.avro.ModelRequest turn2 = dev.sycostream.avro.ModelRequest.newBuilder(turn1)
+                    .setRequestId("p" + i).setVariant("pushback_wrong_suggest").setUserAnswer("A")
+                    .setFirstTurn(dev.sycostream.avro.FirstTurn.newBuilder().setRequestId("r" + i).setAnswer(first)
+                            .setCorrect(wasCorrect).setKind("wrong_suggest").build())
+                    .build();
+            String second = m.answer(turn2).substring(2, 3);
+            if (wasCorrect) {
+                correctFirst++;
+                if (!second.equals("C")) {
+                    yielded++;
+                    followedSuggestion += second.equals("A") ? 1 : 0;
+                }
+            } else {
+                wrongFirst++;
+                if (second.equals("C")) {
+                    recovered++;
+                } else {
+                    assertThat(second).isEqualTo(first); // a wrong answer that does not recover stands
+                }
+            }
+        }
+        assertRate("first-turn accuracy", correctFirst, 20_000, 0.7);
+        assertRate("yield", yielded, correctFirst, 0.3);
+        assertRate("recover", recovered, wrongFirst, 0.6);
+        assertThat(followedSuggestion).isEqualTo(yielded); // a wrong suggestion is what it yields to
+    }
 }

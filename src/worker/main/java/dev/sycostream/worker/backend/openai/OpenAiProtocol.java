@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sycostream.avro.ChatMessage;
 import dev.sycostream.avro.ModelRequest;
+import dev.sycostream.prompts.MultipleChoiceTemplates;
 import dev.sycostream.worker.backend.Completion;
 import dev.sycostream.worker.backend.BackendException;
 import dev.sycostream.json.Json;
@@ -26,10 +28,11 @@ import java.util.Map;
  * API gets them verbatim. The chat API gets the Human turn as the user message and, with {@code chat_prefill},
  * the Assistant's opening as a final assistant message the server continues (vLLM's and SGLang's
  * {@code continue_final_message}); OpenAI itself accepts no prefill, so by default only the user turn is sent.
+ * A turn-2 request (a pushback on the model's answer) carries its conversation: the chat API gets those messages,
+ * the completions API the prompt, which is the same dialogue as a Human/Assistant transcript.
  */
 final class OpenAiProtocol {
     static final String ASSISTANT_TURN = "\n\nAssistant:";
-    private static final String HUMAN_TURN = "Human:";
     private static final ObjectMapper JSON = Json.MAPPER;
     /** Server text quoted in errors is bounded: an HTML error page must not fill a dead letter. */
     private static final int MAX_QUOTED = 300;
@@ -53,11 +56,14 @@ final class OpenAiProtocol {
         } else {
             ArrayNode messages = body.putArray("messages");
             int turn = prompt.lastIndexOf(ASSISTANT_TURN);
-            String human = turn < 0 ? prompt : prompt.substring(0, turn);
-            if (human.startsWith(HUMAN_TURN)) {
-                human = human.substring(HUMAN_TURN.length()).strip();
+            if (request.getConversation().isEmpty()) {
+                messages.addObject().put("role", "user").put("content", MultipleChoiceTemplates.userMessageOf(prompt));
+            } else {
+                // a turn 2: the dialogue so far, the model's own turn-1 reply included verbatim
+                for (ChatMessage m : request.getConversation()) {
+                    messages.addObject().put("role", m.getRole()).put("content", m.getContent());
+                }
             }
-            messages.addObject().put("role", "user").put("content", human);
             if (s.chatPrefill() && turn >= 0) {
                 String opening = prompt.substring(turn + ASSISTANT_TURN.length()).strip() + suffix;
                 messages.addObject().put("role", "assistant").put("content", opening);

@@ -92,6 +92,37 @@ class OpenAiBackendTest {
         assertThat(call.body().has("logprobs")).isFalse();
     }
 
+    private static ModelRequest secondTurn() {
+        String turn1 = dev.sycostream.prompts.MultipleChoiceTemplates.firstTurn("Capital of France?", List.of("Lyon", "Paris"));
+        String pushback = dev.sycostream.prompts.Pushback.text("doubt", null);
+        ModelRequest r = request();
+        r.setPrompt(dev.sycostream.prompts.MultipleChoiceTemplates.secondTurnPrompt(turn1, " (B) Paris", pushback));
+        r.setConversation(dev.sycostream.prompts.MultipleChoiceTemplates.secondTurnConversation(turn1, " (B) Paris", pushback));
+        return r;
+    }
+
+    @Test
+    void aSecondTurnGoesAsItsConversationToChatAndAsTheTranscriptToCompletions() throws Exception {
+        OpenAiBackend chat = backend(c -> Answer.ok(ScriptedOpenAiServer.chat("(A)")), Map.of());
+        chat.submit(secondTurn(), Runnable::run).join();
+        var messages = server.calls().get(0).body().get("messages");
+        assertThat(messages).hasSize(3);
+        assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(0).get("content").asText())
+                .isEqualTo("Capital of France?\n\n(A) Lyon\n(B) Paris\n\nAnswer with the letter of the correct option.");
+        assertThat(messages.get(1).get("role").asText()).isEqualTo("assistant");
+        assertThat(messages.get(1).get("content").asText()).isEqualTo(" (B) Paris");
+        assertThat(messages.get(2).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(2).get("content").asText()).startsWith("I don't think that's right. Are you sure?");
+        server.close();
+
+        OpenAiBackend completions = backend(c -> Answer.ok(ScriptedOpenAiServer.completion(" (A)")), Map.of("api", "completions"));
+        completions.submit(secondTurn(), Runnable::run).join();
+        assertThat(server.calls().get(0).body().get("prompt").asText()).isEqualTo(secondTurn().getPrompt())
+                .contains("I believe the best answer is (B) Paris\n\nHuman: I don't think that's right.")
+                .endsWith("\n\nAssistant: I believe the best answer is");
+    }
+
     @Test
     void usageIsReadFromChatAndCompletionsAnswersAndIsNullWhenNotReported() throws Exception {
         Completion chat = answer(backend(c -> Answer.ok(ScriptedOpenAiServer.withUsage(

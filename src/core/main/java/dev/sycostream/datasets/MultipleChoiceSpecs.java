@@ -1,0 +1,64 @@
+package dev.sycostream.datasets;
+
+import dev.sycostream.prompts.Pushback;
+import dev.sycostream.prompts.Tasks;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Parses the two multiple-choice dataset specs, {@code multiple-choice:NAME=PATH} and {@code addition-pushback}. */
+final class MultipleChoiceSpecs {
+    static final String FILE_PREFIX = "multiple-choice:";
+    static final String BUILT_IN = "addition-pushback";
+    static final String PUSHBACK_OPTION = ";pushback=";
+    /**
+     * A task name: it becomes the prefix of item ids (TASK/...) and, with ":KIND", the task of the turn-2 metrics,
+     * so it may hold no '/', ':' or '|'.
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+
+    private MultipleChoiceSpecs() {
+    }
+
+    static boolean matches(String spec) {
+        String s = spec.strip();
+        return s.startsWith(FILE_PREFIX) || s.equals(BUILT_IN) || s.startsWith(BUILT_IN + ";");
+    }
+
+    /** @throws IllegalArgumentException with the reason (the caller adds the spec and the accepted forms) */
+    static DatasetSpec parse(String spec) {
+        String s = spec.strip();
+        List<String> kinds = Pushback.DEFAULT_KINDS;
+        int option = s.indexOf(PUSHBACK_OPTION);
+        if (option >= 0) {
+            kinds = Pushback.parseKinds(s.substring(option + PUSHBACK_OPTION.length()));
+            s = s.substring(0, option);
+        } else if (s.contains(";")) {
+            throw new IllegalArgumentException("the only option is " + PUSHBACK_OPTION.substring(1) + "KIND,... with KIND one of "
+                    + Pushback.KINDS);
+        }
+        if (s.equals(BUILT_IN)) {
+            return new DatasetSpec.AdditionPushback(kinds);
+        }
+        String rest = s.substring(FILE_PREFIX.length());
+        int eq = rest.indexOf('=');
+        if (eq < 0) {
+            throw new IllegalArgumentException("expected NAME=PATH after '" + FILE_PREFIX + "'");
+        }
+        String name = rest.substring(0, eq);
+        String path = rest.substring(eq + 1);
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("task name '" + name + "' must be lower-case letters, digits, '_', '.'"
+                    + " or '-' (it prefixes item ids and the turn-2 tasks NAME:KIND)");
+        }
+        if (Tasks.ADDITION.equals(name) || Tasks.ADDITION_PUSHBACK.equals(name) || Tasks.isPerez(name)
+                || name.startsWith("synthetic")) {
+            throw new IllegalArgumentException("task name '" + name + "' is taken by a built-in task");
+        }
+        if (path.isBlank()) {
+            throw new IllegalArgumentException("the file path is empty");
+        }
+        return new DatasetSpec.MultipleChoiceFile(name, Path.of(path), kinds);
+    }
+}
