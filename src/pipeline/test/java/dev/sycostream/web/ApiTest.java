@@ -95,4 +95,30 @@ class ApiTest {
         assertThat(r.status()).isEqualTo(503);
         assertThat(parse(r).get("error").asText()).contains("REBALANCING");
     }
+
+    @Test
+    void datasetsListEachTasksFilesAndGeneratorsWithTheirItemCounts() throws Exception {
+        List<dev.sycostream.avro.DatasetItem> items = new java.util.ArrayList<>(dev.sycostream.testing.Fixtures.additionItems(3));
+        items.addAll(dev.sycostream.testing.Fixtures.perezItems("nlp_survey", 2));
+        List<dev.sycostream.identity.Provenance.TaskSource> sources = dev.sycostream.identity.Provenance.of(items);
+        WebTestData sample = WebTestData.sample();
+        Api withItems = new Api(new WebTestData(sample.targets, sample.results, sample.expected) {
+            @Override
+            public List<dev.sycostream.identity.Provenance.TaskSource> datasets() {
+                return sources;
+            }
+        });
+        JsonNode datasets = parse(withItems.datasets()).get("datasets");
+        assertThat(datasets).hasSize(2);
+        assertThat(datasets.get(0).get("task").asText()).isEqualTo("addition");
+        assertThat(datasets.get(0).get("fingerprint").asText()).isEqualTo("generator:addition(seed=7)");
+        assertThat(datasets.get(0).get("items").asLong()).isEqualTo(3);
+        JsonNode perez = datasets.get(1);
+        String sha = items.get(3).getSourceSha256();
+        assertThat(perez.get("fingerprint").asText()).isEqualTo("sha256:" + sha);
+        assertThat(perez.get("short").asText()).isEqualTo("sha256:" + sha.substring(0, 12));
+        assertThat(perez.get("source").asText()).isEqualTo("classpath:datasets/perez-sample/nlp_survey.jsonl");
+        assertThat(perez.get("items").asLong()).isEqualTo(2);
+        assertThat(parse(api.datasets()).get("datasets")).as("nothing known").isEmpty();
+    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Fixed dashboard data for handler tests. */
-final class WebTestData implements DashboardData {
+class WebTestData implements DashboardData {
     final List<EvalTarget> targets;
     final List<MetricResult> results;
     final Optional<ExpectedCounts> expected;
