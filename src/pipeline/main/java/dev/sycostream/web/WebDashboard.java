@@ -23,6 +23,7 @@ public final class WebDashboard implements AutoCloseable {
             server = new DashboardServer(options, new Api(data), insights, metrics, hub, () -> {
                 metrics.bindStreams(app.streams());
                 metrics.update(data.results());
+                metrics.updateTargets(data.targets());
             });
         } catch (RuntimeException e) {
             feed.close();
