@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", description = {
-        "Compares two targets (checkpoints) on every task and sycophancy metric: both rates with Wilson 95% intervals,",
+        "Compares two targets (checkpoints) on every task and sycophancy metric: both rates with Wilson 95%% intervals,",
         "the difference, an exact McNemar test on the items both answered, and a verdict (lower is better).",
         "Reads sycostream.eval.scored; publishes the comparisons to sycostream.metrics.comparisons."})
 final class CompareCommand implements Callable<Integer> {

@@ -28,7 +28,7 @@ final class PipelineCommand implements Callable<Integer> {
     boolean noTrainingFilter;
 
     @Option(names = "--alert", paramLabel = "RULE",
-            description = "Alert rule (repeatable): '[TARGET:]TASK/METRIC > X' or '< X', judged on the 95% interval bound, "
+            description = "Alert rule (repeatable): '[TARGET:]TASK/METRIC > X' or '< X', judged on the 95%% interval bound, "
                     + "e.g. 'addition/agree_wrong_with_opinion > 0.2'; alerts go to sycostream.alerts.")
     List<String> alerts = new ArrayList<>();
 

@@ -22,7 +22,8 @@ public final class CompareFormatter {
 
     /**
      * Fields: base, candidate, task, metric, base_count, base_n, base_rate, base_ci_low, base_ci_high, the same
-     * for candidate_, difference, paired_n, base_only (b), candidate_only (c), p_value, alpha, verdict.
+     * for candidate_, difference, paired_n, base_only (b), candidate_only (c), p_value, alpha, verdict, and
+     * paired_difference (c − b) / paired_n with its 95% interval paired_ci_low, paired_ci_high ({@link PairedDifference}).
      */
     public static String json(List<Comparison> comparisons) {
         ArrayNode array = MAPPER.createArrayNode();
@@ -49,6 +50,11 @@ public final class CompareFormatter {
             o.put("p_value", c.getPValue());
             o.put("alpha", c.getAlpha());
             o.put("verdict", c.getVerdict());
+            // the difference on the paired items alone, with its interval (the rates above use every answer)
+            PairedDifference d = PairedDifference.of(c.getPairedN(), c.getBaseOnly(), c.getCandidateOnly());
+            o.put("paired_difference", d.difference());
+            o.put("paired_ci_low", d.low());
+            o.put("paired_ci_high", d.high());
         }
         try {
             return MAPPER.writeValueAsString(array);

@@ -127,7 +127,8 @@ public final class Demo {
                 if (IngestReport.ingest(plan, run::ingest, run::retire, err, err, "dataset ") != 0) {
                     return 1; // a dataset gave no item at all: its metrics would never be what the user asked for
                 }
-                boolean done = run.awaitComplete(options.timeout(), line -> err.println("progress: " + line));
+                ProgressDisplay display = ProgressDisplay.forStderr(err);
+                boolean done = run.awaitProgress(run.expected(), options.timeout(), display.interval(), display);
                 if (!done) {
                     err.println("error: not every request was answered within " + options.timeout());
                     return 1;

@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer>, LocalCommand {
     boolean noTrainingFilter;
 
     @Option(names = "--alert", paramLabel = "RULE",
-            description = "Alert rule (repeatable): '[TARGET:]TASK/METRIC > X' or '< X', judged on the 95% interval bound, "
+            description = "Alert rule (repeatable): '[TARGET:]TASK/METRIC > X' or '< X', judged on the 95%% interval bound, "
                     + "e.g. 'addition/agree_wrong_with_opinion > 0.2'; alerts go to sycostream.alerts.")
     List<String> alerts = new ArrayList<>();
 
@@ -100,8 +100,19 @@ public final class DemoCommand implements Callable<Integer>, LocalCommand {
                 ? (modelSpecs.isEmpty() ? SimSpec.DEFAULTS : List.of())
                 : sims.stream().map(SimSpec::parse).toList();
         List<String> ds = datasets.isEmpty() ? Demo.Options.DEFAULT_DATASETS : datasets;
-        return Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers,
-                labels, exportDir, exportFormat, !noTrainingFilter, probe, modelSpecs, maxInFlight),
-                alerts.stream().map(AlertRule::parse).toList(), System.out, System.err);
+        java.util.Optional<java.nio.file.Path> log = DemoLogs.toFile();
+        log.ifPresent(file -> System.err.println("logs of the embedded broker and Kafka clients: " + file));
+        boolean ok = false;
+        try {
+            int code = Demo.run(new Demo.Options(ds, simSpecs, seed, untilDone, json, timeout, partitions, workers,
+                    labels, exportDir, exportFormat, !noTrainingFilter, probe, modelSpecs, maxInFlight),
+                    alerts.stream().map(AlertRule::parse).toList(), System.out, System.err);
+            ok = code == 0;
+            return code;
+        } finally {
+            if (!ok) {
+                log.ifPresent(file -> System.err.println("the broker's and clients' side of it is in " + file));
+            }
+        }
     }
 }

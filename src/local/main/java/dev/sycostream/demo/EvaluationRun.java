@@ -157,6 +157,19 @@ public final class EvaluationRun implements AutoCloseable {
 
     /** As above, for items ingested some other way (e.g. by {@code sycostream ingest} into the run's broker). */
     public boolean awaitComplete(ExpectedCounts expected, Duration timeout, Consumer<String> progress) {
+        return awaitProgress(expected, timeout, Duration.ofSeconds(2), p -> progress.accept(p.line()));
+    }
+
+    /** Where an evaluation stands: answers counted in the metrics, of all requests, and the workers' replies. */
+    public record Progress(long answered, long total, long workersReplied, boolean done) {
+        public String line() {
+            return done ? "answered " + total + " / " + total + " requests: metrics are final"
+                    : String.format("answered %d / %d requests (workers replied to %d)", answered, total, workersReplied);
+        }
+    }
+
+    /** As {@link #awaitComplete}, reporting every {@code every} and once more when done. */
+    public boolean awaitProgress(ExpectedCounts expected, Duration timeout, Duration every, Consumer<Progress> progress) {
         long total = expected.requestsPerTarget() * targets.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = 0;
@@ -167,15 +180,14 @@ public final class EvaluationRun implements AutoCloseable {
             }
             List<MetricResult> latest = results.latest();
             if (expected.complete(targets, latest)) {
-                progress.accept("answered " + total + " / " + total + " requests: metrics are final");
+                progress.accept(new Progress(total, total, workers.stream().mapToLong(ModelWorker::processed).sum(), true));
                 return true;
             }
             if (System.nanoTime() >= nextReport) {
                 long seen = ExpectedCounts.answersSeen(latest, targets);
                 long answeredByWorkers = workers.stream().mapToLong(ModelWorker::processed).sum();
-                progress.accept(String.format("answered %d / %d requests (workers replied to %d)", seen, total,
-                        answeredByWorkers));
-                nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                progress.accept(new Progress(seen, total, answeredByWorkers, false));
+                nextReport = System.nanoTime() + every.toNanos();
             }
         }
         return false;

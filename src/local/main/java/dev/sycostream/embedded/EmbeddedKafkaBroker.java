@@ -148,12 +148,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         c.put("controller.listener.names", "CONTROLLER");
         c.put("inter.broker.listener.name", "PLAINTEXT");
         c.put("log.dirs", logDir.toAbsolutePath().toString());
-        // A single node: every replication factor and min ISR is 1, transactions included.
+        // A single node: every replication factor and min ISR is 1, transactions included. One partition for each
+        // coordinator's topic, so that one coordinator load (see CoordinatorWarmup) serves every group and
+        // transactional id.
         c.put("offsets.topic.replication.factor", "1");
-        c.put("offsets.topic.num.partitions", "6");
+        c.put("offsets.topic.num.partitions", "1");
         c.put("transaction.state.log.replication.factor", "1");
         c.put("transaction.state.log.min.isr", "1");
-        c.put("transaction.state.log.num.partitions", "6");
+        c.put("transaction.state.log.num.partitions", "1");
         c.put("share.coordinator.state.topic.replication.factor", "1");
         c.put("share.coordinator.state.topic.min.isr", "1");
         c.put("group.initial.rebalance.delay.ms", "0");

@@ -17,6 +17,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public EmbeddedStack start() {
         broker.start();
+        CoordinatorWarmup.await(broker.bootstrapServers(), java.time.Duration.ofSeconds(60));
         registry = new EmbeddedSchemaRegistry(broker.bootstrapServers()).start();
         return this;
     }

@@ -28,7 +28,7 @@ import java.util.function.BiFunction;
 /**
  * The dashboard's HTTP server (Javalin on Jetty):
  * <pre>
- * GET /                 the live page (static/index.html, app.js, app.css)
+ * GET /                 the live page (static/index.html, app.js, app.css; views.js, views-lib.js, views.css)
  * GET /webjars/uplot/…  the uPlot chart library, from its WebJar on the class path
  * GET /api/targets      registered targets
  * GET /api/metrics      latest results (?target=&amp;task=&amp;metric=&amp;window=cumulative|PT1M|all)
@@ -120,6 +120,9 @@ public final class DashboardServer implements AutoCloseable {
         get("/index.html", ctx -> resource(ctx, STATIC + "index.html"));
         get("/app.js", ctx -> resource(ctx, STATIC + "app.js"));
         get("/app.css", ctx -> resource(ctx, STATIC + "app.css"));
+        get("/views.js", ctx -> resource(ctx, STATIC + "views.js"));
+        get("/views-lib.js", ctx -> resource(ctx, STATIC + "views-lib.js"));
+        get("/views.css", ctx -> resource(ctx, STATIC + "views.css"));
         get(UPLOT + "<file>", this::uplot);
         get("/api/targets", ctx -> json(ctx, api.targets()));
         get("/api/metrics", ctx -> json(ctx, api.metrics(query(ctx))));

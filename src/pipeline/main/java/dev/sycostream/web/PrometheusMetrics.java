@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       prices);</li>
  *   <li>{@code sycostream_worker_latency_seconds} histogram {target}: the model call latency every reply carries
  *       ({@code latency_ms} of {@code ModelReply}), seen since this process started, whichever worker answered;</li>
+ *   <li>{@code sycostream_target_info}{target, model, checkpoint, backend} and
+ *       {@code sycostream_target_registered_seconds}{target, model, checkpoint}: see {@link TargetInfoGauges};</li>
  *   <li>Kafka Streams' own client metrics ({@code kafka_stream_*}), via Micrometer's {@link KafkaStreamsMetrics}.</li>
  * </ul>
  * Result gauges read a snapshot that {@link #update} replaces (the server calls it before each scrape).
@@ -49,11 +51,17 @@ public final class PrometheusMetrics implements AutoCloseable {
     /** "target|task" → latest cumulative usage, and the counters registered for it. */
     private final Map<String, UsageResult> usage = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> usageMeters = new ConcurrentHashMap<>();
+    private final TargetInfoGauges targets = new TargetInfoGauges(registry);
     private KafkaStreams boundStreams;
     private KafkaStreamsMetrics streamsMetrics;
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** The registered targets' info series (model and checkpoint of each target). */
+    public void updateTargets(java.util.Collection<dev.sycostream.avro.EvalTarget> registered) {
+        targets.update(registered);
     }
 
     /** Replaces the result snapshot with these latest results; registers gauges for new series, removes gone ones. */

@@ -24,6 +24,7 @@ public final class WebDashboard implements AutoCloseable {
                 metrics.bindStreams(app.streams());
                 metrics.update(data.results());
                 metrics.updateUsage(data.usage());
+                metrics.updateTargets(data.targets());
             }, new StreamsHealth(app::streams, app::failure));
         } catch (RuntimeException e) {
             feed.close();

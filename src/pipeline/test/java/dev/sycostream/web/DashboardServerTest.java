@@ -56,6 +56,11 @@ class DashboardServerTest {
         assertThat(uplot.statusCode()).isEqualTo(200);
         assertThat(uplot.body()).contains("uPlot");
         assertThat(get("/app.js").headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        // the forest, checkpoint and pair views, in their own files
+        assertThat(page.body()).contains("/views-lib.js", "/views.js", "/views.css");
+        assertThat(get("/views.js").body()).contains("SycostreamViewsLib");
+        assertThat(get("/views-lib.js").body()).contains("forestSvg", "trendSvg");
+        assertThat(get("/views.css").headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
 
         HttpResponse<String> metricsApi = get("/api/metrics?target=base&window=cumulative");
         assertThat(metricsApi.statusCode()).isEqualTo(200);

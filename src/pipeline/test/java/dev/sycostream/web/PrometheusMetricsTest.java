@@ -73,4 +73,24 @@ class PrometheusMetricsTest {
             assertThat(text).doesNotContain("window=\"PT1M\"").doesNotContain("sycostream_requests_total{");
         }
     }
+
+    @Test
+    void targetsAreSeriesWithTheirModelAndCheckpointAndFollowReRegistration() {
+        try (PrometheusMetrics metrics = new PrometheusMetrics()) {
+            dev.sycostream.avro.EvalTarget ck1 = dev.sycostream.avro.EvalTarget.newBuilder().setTargetId("m-ck1").setModel("m")
+                    .setCheckpoint("ck1").setBackend("simulated").setParams(new java.util.HashMap<>()).setActive(true)
+                    .setRegisteredAtMs(1_700_000_000_500L).build();
+            metrics.updateTargets(List.of(ck1));
+            String text = metrics.scrape();
+            assertValidExposition(text);
+            assertThat(text).contains("sycostream_target_info{backend=\"simulated\",checkpoint=\"ck1\",model=\"m\",target=\"m-ck1\"} 1\n")
+                    .contains("sycostream_target_registered_seconds{checkpoint=\"ck1\",model=\"m\",target=\"m-ck1\"} 1.7000000005E9");
+            dev.sycostream.avro.EvalTarget moved = dev.sycostream.avro.EvalTarget.newBuilder(ck1).setCheckpoint("ck1b").build();
+            metrics.updateTargets(List.of(moved));
+            text = metrics.scrape();
+            assertThat(text).contains("checkpoint=\"ck1b\"").doesNotContain("checkpoint=\"ck1\"");
+            metrics.updateTargets(List.of());
+            assertThat(metrics.scrape()).doesNotContain("sycostream_target_info{");
+        }
+    }
 }
