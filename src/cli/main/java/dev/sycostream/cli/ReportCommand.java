@@ -37,16 +37,16 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var config = connection.connect();
-        try (ResultsView view = new ResultsView(config.clientConfig(), new Topics(config.serdeConfig()))) {
+        Topics topics = new Topics(config.serdeConfig());
+        try (ResultsView view = new ResultsView(config.clientConfig(), topics)) {
             view.catchUp(Duration.ofSeconds(30));
             List<MetricResult> results = (windows ? view.latest() : view.cumulative()).stream()
                     .filter(r -> target == null || target.equals(r.getTargetId())).toList();
-            Topics topics = new Topics(config.serdeConfig());
             List<Provenance.TaskSource> datasets =
                     DatasetCatalog.read(config.clientConfig(), topics, Duration.ofSeconds(30)).provenance();
             List<UsageResult> usage;
             try {
-                usage = UsageHistory.cumulative(config.clientConfig(), new Topics(config.serdeConfig()),
+                usage = UsageHistory.cumulative(config.clientConfig(), topics,
                         Duration.ofSeconds(30)).stream().filter(u -> target == null || target.equals(u.getTargetId())).toList();
             } catch (IllegalStateException e) {
                 // a cluster whose pipeline predates the usage stage: the metrics are still worth reporting
