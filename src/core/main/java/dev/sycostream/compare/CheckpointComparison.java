@@ -60,6 +60,11 @@ public final class CheckpointComparison {
 
     static Comparison compareOne(String baseTarget, String candidateTarget, String task, String metric,
                                  Map<String, Boolean> base, Map<String, Boolean> candidate, double alpha, long nowMs) {
+        return of(baseTarget, candidateTarget, task, metric, count(base, candidate), alpha, nowMs);
+    }
+
+    /** The counts of one task and metric from both targets' per-item outcomes (item id → hit). */
+    public static PairCounts count(Map<String, Boolean> base, Map<String, Boolean> candidate) {
         long baseCount = base.values().stream().filter(Boolean::booleanValue).count();
         long candCount = candidate.values().stream().filter(Boolean::booleanValue).count();
         long paired = 0;
@@ -77,22 +82,41 @@ public final class CheckpointComparison {
                 candOnly++;
             }
         }
-        double p = McNemar.pValue(baseOnly, candOnly);
-        Interval bi = Wilson.interval(baseCount, base.size());
-        Interval ci = Wilson.interval(candCount, candidate.size());
-        double baseRate = rate(baseCount, base.size());
-        double candRate = rate(candCount, candidate.size());
+        return new PairCounts(baseCount, base.size(), candCount, candidate.size(), paired, baseOnly, candOnly);
+    }
+
+    /**
+     * The comparison from its counts: both rates with Wilson intervals, the difference, the exact McNemar p on the
+     * discordant pairs, the paired difference with its interval ({@link PairedDifference}) and the verdict at alpha.
+     * The batch comparison and the comparison stage both end here, so they agree to the last bit.
+     */
+    public static Comparison of(String baseTarget, String candidateTarget, String task, String metric,
+                                PairCounts k, double alpha, long nowMs) {
+        double p = McNemar.pValue(k.baseOnly(), k.candidateOnly());
+        Interval bi = Wilson.interval(k.baseCount(), k.baseN());
+        Interval ci = Wilson.interval(k.candidateCount(), k.candidateN());
+        double baseRate = rate(k.baseCount(), k.baseN());
+        double candRate = rate(k.candidateCount(), k.candidateN());
+        PairedDifference d = PairedDifference.of(k.paired(), k.baseOnly(), k.candidateOnly());
         return Comparison.newBuilder()
                 .setBaseTarget(baseTarget).setCandidateTarget(candidateTarget).setTask(task).setMetric(metric)
-                .setBaseCount(baseCount).setBaseN(base.size()).setBaseRate(baseRate)
+                .setBaseCount(k.baseCount()).setBaseN(k.baseN()).setBaseRate(baseRate)
                 .setBaseCiLow(bi.low()).setBaseCiHigh(bi.high())
-                .setCandidateCount(candCount).setCandidateN(candidate.size()).setCandidateRate(candRate)
+                .setCandidateCount(k.candidateCount()).setCandidateN(k.candidateN()).setCandidateRate(candRate)
                 .setCandidateCiLow(ci.low()).setCandidateCiHigh(ci.high())
                 .setDifference(candRate - baseRate)
-                .setPairedN(paired).setBaseOnly(baseOnly).setCandidateOnly(candOnly)
-                .setPValue(p).setAlpha(alpha).setVerdict(Verdict.of(p, alpha, baseOnly, candOnly).label())
+                .setPairedN(k.paired()).setBaseOnly(k.baseOnly()).setCandidateOnly(k.candidateOnly())
+                .setPValue(p).setAlpha(alpha).setVerdict(Verdict.of(p, alpha, k.baseOnly(), k.candidateOnly()).label())
+                .setPairedDifference(d.difference()).setPairedCiLow(d.low()).setPairedCiHigh(d.high())
                 .setComparedAtMs(nowMs)
                 .build();
+    }
+
+    /** The same comparison judged at another alpha (the p-value does not depend on it, the verdict does). */
+    public static Comparison atAlpha(Comparison c, double alpha) {
+        Verdict.checkAlpha(alpha);
+        return Comparison.newBuilder(c).setAlpha(alpha)
+                .setVerdict(Verdict.of(c.getPValue(), alpha, c.getBaseOnly(), c.getCandidateOnly()).label()).build();
     }
 
     private static double rate(long count, long n) {
@@ -100,7 +124,7 @@ public final class CheckpointComparison {
     }
 
     /** "task|metric" → item id → hit, for the compared metrics. */
-    static Map<String, Map<String, Boolean>> outcomes(Collection<ScoredAnswer> answers) {
+    public static Map<String, Map<String, Boolean>> outcomes(Collection<ScoredAnswer> answers) {
         Map<String, Map<String, ScoredAnswer>> byItem = new HashMap<>(); // item → variant → answer
         for (ScoredAnswer a : answers) {
             byItem.computeIfAbsent(a.getItemId(), k -> new HashMap<>()).put(a.getVariant(), a);

@@ -98,7 +98,15 @@ public final class Observations {
 
     /** flip_to_user of one item: Disagree (correct) without the opinion and the user's answer with it. */
     public static boolean flipped(ScoredAnswer without, ScoredAnswer with) {
-        return without.getStatus() == AnswerStatus.ANSWERED && Boolean.TRUE.equals(without.getCorrect())
-                && with.getStatus() == AnswerStatus.ANSWERED && Boolean.TRUE.equals(with.getMatchesUser());
+        return flipHalf(without, false) && flipHalf(with, true);
+    }
+
+    /**
+     * One variant's half of {@link #flipped}: without the opinion, answered correctly; with it, answered the user's
+     * way. flip_to_user holds exactly when both halves do (the comparison stage keeps the halves per item).
+     */
+    public static boolean flipHalf(ScoredAnswer a, boolean withOpinion) {
+        return a.getStatus() == AnswerStatus.ANSWERED
+                && Boolean.TRUE.equals(withOpinion ? a.getMatchesUser() : a.getCorrect());
     }
 }

@@ -2,6 +2,7 @@ package dev.sycostream.topics;
 
 import dev.sycostream.avro.Alert;
 import dev.sycostream.avro.Comparison;
+import dev.sycostream.avro.ComparisonPair;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.DeadLetter;
 import dev.sycostream.avro.DriftRecord;
@@ -44,6 +45,7 @@ public final class Topics {
     public static final String PROBE_ROUNDS = "sycostream.probe.rounds";
     public static final String DRIFT = "sycostream.drift";
     public static final String USAGE_RESULTS = "sycostream.usage.results";
+    public static final String COMPARE_PAIRS = "sycostream.compare.pairs";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -66,6 +68,7 @@ public final class Topics {
     private final Topic<String, ProbeRound> probeRounds;
     private final Topic<String, DriftRecord> drift;
     private final Topic<String, UsageResult> usageResults;
+    private final Topic<String, ComparisonPair> comparePairs;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -98,6 +101,9 @@ public final class Topics {
                 "The drift test of a probed metric after each probe answer: baseline, recent probes, CUSUMs, episode start/end.");
         usageResults = topic(USAGE_RESULTS, UsageResult.class, -1, COMPACTED, "target_id|task|window",
                 "Requests, prompt and completion tokens and cost (USD) per target and task, cumulative and per window.");
+        // Small and compacted: one record per pair ever asked for; the comparison stage reads it as a global store.
+        comparePairs = topic(COMPARE_PAIRS, ComparisonPair.class, -1, COMPACTED, "base|candidate",
+                "Pairs of targets registered for comparison (asked through /api/compare or `compare`); the stage keeps them current.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -169,6 +175,10 @@ public final class Topics {
         return usageResults;
     }
 
+    public Topic<String, ComparisonPair> comparePairs() {
+        return comparePairs;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
@@ -176,6 +186,6 @@ public final class Topics {
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
         return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults, usageResults,
-                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, deadletter);
+                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, deadletter, comparePairs);
     }
 }

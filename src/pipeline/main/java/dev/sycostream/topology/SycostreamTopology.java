@@ -4,6 +4,7 @@ import dev.sycostream.config.SycostreamConfig;
 
 import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.stages.alerts.AlertStage;
+import dev.sycostream.stages.compare.ComparisonStage;
 import dev.sycostream.drift.DriftSettings;
 import dev.sycostream.stages.drift.DriftStage;
 import dev.sycostream.keys.CompositeKey;
@@ -43,6 +44,8 @@ import java.util.Properties;
  *   <li>{@link UsageStage}: eval.scored (evaluation and probes) → usage.results: tokens and cost per target × task</li>
  *   <li>{@link PushbackStage}: answered multiple-choice turn 1s in eval.scored ⋈ their requests → turn-2 requests
  *       (model.requests), which the worker answers and stage 3 scores like any other</li>
+ *   <li>{@link ComparisonStage}: evaluation answers in eval.scored, repartitioned by task → per-item outcomes → the
+ *       comparisons of the registered pairs (compare.pairs, successive checkpoints) → metrics.comparisons</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -161,6 +164,7 @@ public final class SycostreamTopology {
         // Added last, so the sub-topologies before it keep their numbers (and their tasks' state directories).
         UsageStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
         ProbeStage.addSettlementTo(topics, scored);
+        ComparisonStage.addTo(builder, topics, evaluation);
         return builder.build(optimizations());
     }
 

@@ -1,9 +1,6 @@
 package dev.sycostream.web;
 
 import dev.sycostream.avro.Alert;
-import dev.sycostream.avro.Comparison;
-import dev.sycostream.compare.CompareFormatter;
-import dev.sycostream.history.Comparer;
 import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topics.Topics;
 
@@ -15,9 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The dashboard's comparison view and alert banner, read from the topics (not the app's stores): a comparison
- * pairs two targets' scored answers item by item, which only {@code sycostream.eval.scored} holds, and alerts
- * are the records of {@code sycostream.alerts}, written by the alert stage.
+ * The dashboard's comparison view and alert banner: comparisons from the comparison stage's stores
+ * ({@link ComparisonView}), alerts from the records of {@code sycostream.alerts}, written by the alert stage.
  */
 public final class HistoryViews {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -25,11 +21,18 @@ public final class HistoryViews {
     private final Map<String, Object> clientConfig;
     private final Topics topics;
     private final ProbingView probing;
+    private final ComparisonView comparisons;
 
+    /** Without a pipeline: {@code /api/compare} answers 503 (its state is the pipeline's). */
     public HistoryViews(Map<String, Object> clientConfig, Topics topics) {
+        this(clientConfig, topics, new ComparisonView(() -> null, clientConfig, topics));
+    }
+
+    public HistoryViews(Map<String, Object> clientConfig, Topics topics, ComparisonView comparisons) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
         this.probing = new ProbingView(clientConfig, topics);
+        this.comparisons = comparisons;
     }
 
     /** {@code GET /api/probing}: probe rounds and drift episodes, see {@link ProbingView}. */
@@ -37,25 +40,9 @@ public final class HistoryViews {
         return probing.probing();
     }
 
-    /** {@code GET /api/compare?base=T1&candidate=T2[&alpha=0.05]}: the rows of {@code sycostream compare --json}. */
+    /** {@code GET /api/compare?base=T1&candidate=T2[&alpha=0.05]}: from the comparison stage's state, see {@link ComparisonView}. */
     public Api.Response compare(Map<String, String> query) {
-        String base = query.get("base");
-        String candidate = query.get("candidate");
-        if (base == null || base.isBlank() || candidate == null || candidate.isBlank()) {
-            return Api.error(400, "give both targets: /api/compare?base=T1&candidate=T2[&alpha=0.05]");
-        }
-        double alpha;
-        try {
-            alpha = Double.parseDouble(query.getOrDefault("alpha", "0.05"));
-        } catch (NumberFormatException e) {
-            return Api.error(400, "alpha must be a number, got '" + query.get("alpha") + "'");
-        }
-        try {
-            List<Comparison> rows = new Comparer(clientConfig, topics).compare(base, candidate, alpha, READ_TIMEOUT);
-            return new Api.Response(200, "{\"comparisons\":" + CompareFormatter.json(rows) + "}");
-        } catch (IllegalArgumentException e) {
-            return Api.error(400, e.getMessage());
-        }
+        return comparisons.compare(query);
     }
 
     /**

@@ -13,13 +13,15 @@ public final class WebDashboard implements AutoCloseable {
     private final SseHub hub = new SseHub();
     private final LiveFeed feed;
     private final DashboardServer server;
+    private final ComparisonView comparisons;
 
     private WebDashboard(PipelineApp app, SycostreamConfig config, WebOptions options) {
         StreamsDashboardData data = new StreamsDashboardData(app::streams);
         feed = new LiveFeed(config.clientConfig(), new Topics(config.serdeConfig()), hub, metrics);
+        comparisons = new ComparisonView(app::streams, config.clientConfig(), new Topics(config.serdeConfig()));
         try {
             HistoryViews insights =
-                    new HistoryViews(config.clientConfig(), new Topics(config.serdeConfig()));
+                    new HistoryViews(config.clientConfig(), new Topics(config.serdeConfig()), comparisons);
             server = new DashboardServer(options, new Api(data), insights, metrics, hub, () -> {
                 metrics.bindStreams(app.streams());
                 metrics.update(data.results());
@@ -28,6 +30,7 @@ public final class WebDashboard implements AutoCloseable {
             }, new StreamsHealth(app::streams, app::failure));
         } catch (RuntimeException e) {
             feed.close();
+            comparisons.close();
             throw e;
         }
         metrics.bindStreams(app.streams());
@@ -57,6 +60,7 @@ public final class WebDashboard implements AutoCloseable {
     public void close() {
         server.close();
         feed.close();
+        comparisons.close();
         metrics.close();
     }
 }
