@@ -63,6 +63,35 @@ public final class CompareFormatter {
         }
     }
 
+    /** Reads back what {@link #json} wrote (e.g. {@code /api/compare}'s rows); compared_at_ms is not in it (0). */
+    public static List<Comparison> parse(String jsonArray) {
+        List<Comparison> out = new ArrayList<>();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode o : MAPPER.readTree(jsonArray)) {
+                out.add(Comparison.newBuilder()
+                        .setBaseTarget(o.get("base").asText()).setCandidateTarget(o.get("candidate").asText())
+                        .setTask(o.get("task").asText()).setMetric(o.get("metric").asText())
+                        .setBaseCount(o.get("base_count").asLong()).setBaseN(o.get("base_n").asLong())
+                        .setBaseRate(o.get("base_rate").asDouble()).setBaseCiLow(o.get("base_ci_low").asDouble())
+                        .setBaseCiHigh(o.get("base_ci_high").asDouble())
+                        .setCandidateCount(o.get("candidate_count").asLong()).setCandidateN(o.get("candidate_n").asLong())
+                        .setCandidateRate(o.get("candidate_rate").asDouble())
+                        .setCandidateCiLow(o.get("candidate_ci_low").asDouble())
+                        .setCandidateCiHigh(o.get("candidate_ci_high").asDouble())
+                        .setDifference(o.get("difference").asDouble()).setPairedN(o.get("paired_n").asLong())
+                        .setBaseOnly(o.get("base_only").asLong()).setCandidateOnly(o.get("candidate_only").asLong())
+                        .setPValue(o.get("p_value").asDouble()).setAlpha(o.get("alpha").asDouble())
+                        .setVerdict(o.get("verdict").asText())
+                        .setPairedDifference(o.get("paired_difference").asDouble())
+                        .setPairedCiLow(o.get("paired_ci_low").asDouble()).setPairedCiHigh(o.get("paired_ci_high").asDouble())
+                        .setComparedAtMs(0L).build());
+            }
+        } catch (JsonProcessingException | NullPointerException e) {
+            throw new IllegalArgumentException("not a comparison array: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     public static String table(List<Comparison> comparisons) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADERS);

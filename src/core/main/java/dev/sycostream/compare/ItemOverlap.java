@@ -37,6 +37,20 @@ public final class ItemOverlap {
         return out;
     }
 
+    /**
+     * The overlap as the comparisons show it, per task the largest over its compared metrics: items with an outcome
+     * for the base, for the candidate, and paired (what {@code compare} prints when it asks the pipeline's state).
+     */
+    public static List<TaskOverlap> of(List<dev.sycostream.avro.Comparison> comparisons) {
+        Map<String, TaskOverlap> out = new TreeMap<>();
+        for (var c : comparisons) {
+            out.merge(c.getTask(), new TaskOverlap(c.getTask(), c.getBaseN(), c.getCandidateN(), c.getPairedN()),
+                    (a, b) -> new TaskOverlap(a.task(), Math.max(a.baseItems(), b.baseItems()),
+                            Math.max(a.candidateItems(), b.candidateItems()), Math.max(a.shared(), b.shared())));
+        }
+        return new ArrayList<>(out.values());
+    }
+
     /** One line per task, for people. */
     public static String describe(String base, String candidate, List<TaskOverlap> overlap) {
         StringBuilder sb = new StringBuilder("items answered by both (only these are paired):\n");

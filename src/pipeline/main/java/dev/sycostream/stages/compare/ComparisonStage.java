@@ -1,6 +1,9 @@
 package dev.sycostream.stages.compare;
 
+import dev.sycostream.avro.Comparison;
+import dev.sycostream.avro.ComparisonPair;
 import dev.sycostream.avro.ScoredAnswer;
+import org.apache.avro.specific.SpecificRecord;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -35,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #PAIRS_STORE}: a global store of {@code sycostream.compare.pairs}, the pairs asked for.</li>
  * </ul>
  * Registered pairs are those of {@value #PAIRS_STORE} and, by default, each target against the previous checkpoint of
- * the same model ({@link PairDirectory}).
+ * the same model ({@link PairDirectory}); a default pair is written to {@code sycostream.compare.pairs} the first time
+ * the stage meets it, so a pair, once registered, stays registered (its comparison record is then never stale).
  */
 public final class ComparisonStage {
     public static final String OUTCOMES_STORE = "compare-outcomes-store";
@@ -65,12 +69,20 @@ public final class ComparisonStage {
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMPARISONS_STORE),
                 Serdes.String(), topics.metricsComparisons().valueSerde()));
-        evaluation.filter((k, a) -> a != null, Named.as("compare-answers"))
+        KStream<String, SpecificRecord> out = evaluation.filter((k, a) -> a != null, Named.as("compare-answers"))
                 .selectKey((k, a) -> a.getTask(), Named.as("compare-key-by-task"))
                 .repartition(Repartitioned.<String, ScoredAnswer>as(REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.evalScored().valueSerde()))
                 .process(ComparisonUpdater::new, Named.as("compare-update"),
-                        OUTCOMES_STORE, FLIP_HALVES_STORE, OBSERVED_STORE, COMPARISONS_STORE)
+                        OUTCOMES_STORE, FLIP_HALVES_STORE, OBSERVED_STORE, COMPARISONS_STORE);
+        // comparisons (a null value: every answer of one side taken back) → the compacted comparisons topic
+        out.filter((k, v) -> !(v instanceof ComparisonPair), Named.as("compare-comparisons"))
+                .mapValues(v -> (Comparison) v, Named.as("compare-comparison-values"))
                 .to(topics.metricsComparisons().name(), topics.metricsComparisons().produced("compare-comparisons-sink"));
+        // a default pair met for the first time is registered like an asked one, so it stays registered (and its
+        // comparison current) even if the targets' order changes later (a target registered again)
+        out.filter((k, v) -> v instanceof ComparisonPair, Named.as("compare-default-pairs"))
+                .mapValues(v -> (ComparisonPair) v, Named.as("compare-default-pair-values"))
+                .to(topics.comparePairs().name(), topics.comparePairs().produced("compare-pairs-sink"));
     }
 }

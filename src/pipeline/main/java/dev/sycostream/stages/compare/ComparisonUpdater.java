@@ -17,7 +17,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import org.apache.avro.specific.SpecificRecord;
+
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,12 +36,14 @@ import java.util.Objects;
  * the other target's outcome per pair, and the read of the (few) targets and pairs. The first time a pair meets a
  * task and metric, its counts are taken once from the outcomes (two prefix scans over that task's items).
  */
-final class ComparisonUpdater implements Processor<String, ScoredAnswer, String, Comparison> {
+final class ComparisonUpdater implements Processor<String, ScoredAnswer, String, SpecificRecord> {
     /** One item's outcome of one metric, before and after the answer (null: none). */
     private record Change(String metric, Boolean before, Boolean after) {
     }
 
-    private ProcessorContext<String, Comparison> context;
+    private ProcessorContext<String, SpecificRecord> context;
+    /** Default pairs written to sycostream.compare.pairs by this task (the global store lags a little behind). */
+    private final Set<String> announced = new HashSet<>();
     private KeyValueStore<String, Integer> outcomes;
     private KeyValueStore<String, Integer> flipHalves;
     private KeyValueStore<String, Integer> observed;
@@ -46,7 +52,7 @@ final class ComparisonUpdater implements Processor<String, ScoredAnswer, String,
     private ReadOnlyKeyValueStore<String, ComparisonPair> pairs;
 
     @Override
-    public void init(ProcessorContext<String, Comparison> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         outcomes = context.getStateStore(ComparisonStage.OUTCOMES_STORE);
         flipHalves = context.getStateStore(ComparisonStage.FLIP_HALVES_STORE);
@@ -79,9 +85,20 @@ final class ComparisonUpdater implements Processor<String, ScoredAnswer, String,
             return;
         }
         for (PairDirectory.Pair pair : PairDirectory.pairsOf(a.getTargetId(), targets, pairs)) {
+            announce(pair, record);
             for (Change change : changes) {
                 update(pair, a, change, record);
             }
+        }
+    }
+
+    private void announce(PairDirectory.Pair pair, Record<String, ScoredAnswer> record) {
+        String key = ComparisonState.pairKey(pair.base(), pair.candidate());
+        if (!announced.contains(key) && pairs.get(key) == null) {
+            announced.add(key);
+            context.forward(record.withKey(key).withValue(ComparisonPair.newBuilder().setBaseTarget(pair.base())
+                    .setCandidateTarget(pair.candidate()).setRegisteredAtMs(record.timestamp())
+                    .setRegisteredBy("default").build()));
         }
     }
 

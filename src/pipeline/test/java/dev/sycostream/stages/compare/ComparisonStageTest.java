@@ -52,6 +52,7 @@ class ComparisonStageTest {
     private TestInputTopic<String, EvalTarget> targets;
     private TestInputTopic<String, ComparisonPair> pairs;
     private TestOutputTopic<String, Comparison> comparisons;
+    private TestOutputTopic<String, ComparisonPair> registrations;
     /** What Comparer keeps: the latest evaluation answer per request id, retractions removed. */
     private final Map<String, Map<String, ScoredAnswer>> kept = new HashMap<>();
     private long clock = T0;
@@ -63,6 +64,7 @@ class ComparisonStageTest {
         targets = h.input(h.topics.evalTargets());
         pairs = h.input(h.topics.comparePairs());
         comparisons = h.output(h.topics.metricsComparisons());
+        registrations = h.output(h.topics.comparePairs());
         register(CK1, "m", 1);
         register(CK2, "m", 2);
         register(OTHER, "x", 3);
@@ -191,6 +193,12 @@ class ComparisonStageTest {
         assertSame(published, expected);
         // no other pair: (ck2, other) is of another model and was never asked for
         assertThat(published.keySet()).noneMatch(k -> k.startsWith(CK2 + "|" + OTHER));
+        // the default pair was registered once, by the stage, so it stays registered
+        List<KeyValue<String, ComparisonPair>> registered = registrations.readKeyValuesToList();
+        assertThat(registered).extracting(kv -> kv.key).containsExactly(ComparisonState.pairKey(CK1, CK2));
+        assertThat(registered.get(0).value.getRegisteredBy()).isEqualTo("default");
+        KeyValueStore<String, ComparisonPair> pairStore = h.driver.getKeyValueStore(ComparisonStage.PAIRS_STORE);
+        assertThat(pairStore.get(ComparisonState.pairKey(CK1, CK2))).as("read back into the global store").isNotNull();
     }
 
     @Test
