@@ -76,9 +76,14 @@ class DashboardViewsIT {
                         .collect(Collectors.toMap(r -> r.getTargetId() + "|" + r.getTask() + "|" + r.getMetric(), Function.identity()));
                 Comparer comparer = new Comparer(config.clientConfig(), run.topics());
 
+                String dashboard = run.dashboard().orElseThrow().url();
+                // /api/compare answers from the comparison stage's state, which follows the answers a commit behind
+                for (String[] pair : new String[][]{{"sim-c", "sim-a"}, {"sim-a", "sim-b"}, {"sim-c", "sim-b"}}) {
+                    awaitStreamedEqualsRecount(dashboard, comparer, pair[0], pair[1]);
+                }
                 ChromeDriver browser = browser();
                 try {
-                    String url = run.dashboard().orElseThrow().url();
+                    String url = dashboard;
                     forest(browser, url, results);
                     trend(browser, url, comparer);
                     pair(browser, url, comparer);
@@ -180,6 +185,31 @@ class DashboardViewsIT {
         assertThat(browser.findElements(By.cssSelector("#pair-chart .forest-row")))
                 .hasSize(browser.findElements(By.cssSelector("#pair-table tbody tr")).size()).isNotEmpty();
         shot(browser, "pair-view", "dashboard-pair.png");
+    }
+
+    /** Waits until the pair's comparison from the stage's state has the recount's counts and p-values. */
+    private static void awaitStreamedEqualsRecount(String url, Comparer comparer, String base, String candidate) throws Exception {
+        List<String> expected = comparer.compare(base, candidate, 0.05, Duration.ofSeconds(30)).stream()
+                .map(DashboardViewsIT::counts).toList();
+        List<String> streamed = List.of();
+        for (long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos(); System.nanoTime() < deadline; Thread.sleep(250)) {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "api/compare?base=" + base + "&candidate=" + candidate)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                streamed = dev.sycostream.compare.CompareFormatter.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(response.body()).get("comparisons").toString()).stream().map(DashboardViewsIT::counts).toList();
+                if (streamed.equals(expected)) {
+                    return;
+                }
+            }
+        }
+        assertThat(streamed).as(base + " vs " + candidate + " from the stage's state").isEqualTo(expected);
+    }
+
+    private static String counts(Comparison c) {
+        return c.getTask() + "|" + c.getMetric() + " " + c.getBaseCount() + "/" + c.getBaseN() + " " + c.getCandidateCount()
+                + "/" + c.getCandidateN() + " b=" + c.getBaseOnly() + " c=" + c.getCandidateOnly() + " p=" + c.getPValue();
     }
 
     private static void register(EvaluationRun run, String id, String model, String checkpoint, String sim) throws InterruptedException {
