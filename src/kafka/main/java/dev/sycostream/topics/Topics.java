@@ -10,6 +10,7 @@ import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ProbeRound;
+import dev.sycostream.avro.ReplaySpend;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.avro.TrainingExample;
 import dev.sycostream.avro.UsageResult;
@@ -44,6 +45,7 @@ public final class Topics {
     public static final String PROBE_ROUNDS = "sycostream.probe.rounds";
     public static final String DRIFT = "sycostream.drift";
     public static final String USAGE_RESULTS = "sycostream.usage.results";
+    public static final String REPLAY_SPEND = "sycostream.replay.spend";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -66,6 +68,7 @@ public final class Topics {
     private final Topic<String, ProbeRound> probeRounds;
     private final Topic<String, DriftRecord> drift;
     private final Topic<String, UsageResult> usageResults;
+    private final Topic<String, ReplaySpend> replaySpend;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -98,6 +101,8 @@ public final class Topics {
                 "The drift test of a probed metric after each probe answer: baseline, recent probes, CUSUMs, episode start/end.");
         usageResults = topic(USAGE_RESULTS, UsageResult.class, -1, COMPACTED, "target_id|task|window",
                 "Requests, prompt and completion tokens and cost (USD) per target and task, cumulative and per window.");
+        replaySpend = topic(REPLAY_SPEND, ReplaySpend.class, -1, COMPACTED, "target_id",
+                "The spend of a target's replay under its hard cap (target add --max-cost-usd): settled, reserved, held, exhausted.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -169,6 +174,10 @@ public final class Topics {
         return usageResults;
     }
 
+    public Topic<String, ReplaySpend> replaySpend() {
+        return replaySpend;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
@@ -176,6 +185,6 @@ public final class Topics {
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
         return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults, usageResults,
-                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, deadletter);
+                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, replaySpend, deadletter);
     }
 }
