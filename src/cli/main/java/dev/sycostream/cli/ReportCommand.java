@@ -2,6 +2,9 @@ package dev.sycostream.cli;
 
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.UsageResult;
+import dev.sycostream.avro.ReplaySpend;
+import dev.sycostream.history.ReplaySpendHistory;
+import dev.sycostream.report.ReplayCapFormatter;
 import dev.sycostream.history.UsageHistory;
 import dev.sycostream.report.UsageFormatter;
 import dev.sycostream.report.ResultsFormatter;
@@ -25,7 +28,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = {"One JSON object: \"metrics\", one object per target x task x metric, and",
             "\"usage\", one per target x task: requests, prompt_tokens, completion_tokens, cost_usd (null without prices);",
-            "\"datasets\", per task the files (sha256) and generators behind its items."})
+            "\"datasets\", per task the files (sha256) and generators behind its items; \"replay_caps\", per target with",
+            "--max-cost-usd: cap_usd, spent_usd, sent, answered, left_unevaluated (per task in left_by_task), stopped."})
     boolean json;
 
     @Option(names = "--windows", description = "Include the tumbling-window results, not only the cumulative ones.")
@@ -53,11 +57,14 @@ final class ReportCommand implements Callable<Integer> {
                 System.err.println("warning: no usage: " + e.getMessage());
                 usage = List.of();
             }
+            List<ReplaySpend> caps = ReplaySpendHistory.latest(config.clientConfig(), topics, Duration.ofSeconds(30))
+                    .stream().filter(c -> target == null || target.equals(c.getTargetId())).toList();
             if (json) {
-                System.out.println(ResultsFormatter.json(results, usage, datasets));
+                System.out.println(ResultsFormatter.json(results, usage, datasets, caps));
             } else {
                 System.out.println(ResultsFormatter.table(results));
                 System.out.println(UsageFormatter.table(usage));
+                System.out.print(ReplayCapFormatter.table(caps));
                 System.out.print(ResultsFormatter.datasets(results, datasets));
             }
         }

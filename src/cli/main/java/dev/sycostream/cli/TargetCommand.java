@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.history.ReplayWatcher;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,9 @@ final class TargetCommand implements Runnable {
     @Command(name = "add", description = {"Registers a target; the pipeline sends it every stored item (replay) and every new one.",
             "Its id is NAME@CHECKPOINT."})
     static final class Add implements Callable<Integer> {
+        /** Exit code of {@code --wait} when the replay cost cap left requests unevaluated. */
+        static final int STOPPED_AT_CAP = 3;
+
         @Mixin
         ConnectionOptions connection;
 
@@ -56,6 +60,12 @@ final class TargetCommand implements Runnable {
         @Option(names = "--drift-baseline", paramLabel = "TARGET", description = {"With --probe: test drift against this",
                 "checkpoint's evaluation (its cumulative counts now, pinned) instead of the new target's own evaluation."})
         String driftBaseline;
+
+        @Option(names = "--max-cost-usd", paramLabel = "USD", description = {"A hard cap on what its replay of the stored",
+                "items may cost (turn 2s included, probes not: --probe has its own budget); needs the prices usd_per_mtok_in/out.",
+                "Each request is reserved at an upper bound of its cost before it is sent and settled at its real cost; what",
+                "does not fit is held, and left unevaluated once nothing is in flight (report, sycostream.replay.spend)."})
+        BigDecimal maxCostUsd;
 
         @Option(names = "--base-url", paramLabel = "URL",
                 description = "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1; implies --backend openai.")
@@ -101,7 +111,8 @@ final class TargetCommand implements Runnable {
         boolean inactive;
 
         @Option(names = "--wait", description = {"Wait until every stored item is answered and counted for the new target,",
-                "printing progress (expected counts from sycostream.datasets.raw, progress from sycostream.metrics.results)."})
+                "printing progress (expected counts from sycostream.datasets.raw, progress from sycostream.metrics.results);",
+                "exit 3 when --max-cost-usd stopped the replay with requests left unevaluated (every answer sent counted)."})
         boolean await;
 
         @Option(names = "--wait-timeout", defaultValue = "PT30M", description = "With --wait, give up after this long (default ${DEFAULT-VALUE}).")
@@ -140,6 +151,7 @@ final class TargetCommand implements Runnable {
             }
             var target = TargetRegistrar.target(name + "@" + checkpoint, name, checkpoint, backend, all);
             target.setActive(!inactive);
+            target.setMaxCostPicoUsd(TargetRegistrar.replayCap(maxCostUsd, all));
             target.setProbe(budget);
             if (driftBaseline != null) {
                 try (ResultsView view = new ResultsView(config.clientConfig(), topics)) {
@@ -151,7 +163,8 @@ final class TargetCommand implements Runnable {
                 registrar.register(target);
             }
             System.out.println("registered target " + target.getTargetId()
-                    + (probe == null ? "" : ", probed at most " + ProbeBudgets.format(target.getProbe())));
+                    + (probe == null ? "" : ", probed at most " + ProbeBudgets.format(target.getProbe()))
+                    + (maxCostUsd == null ? "" : ", its replay capped at " + maxCostUsd.toPlainString() + " USD"));
             if (!await) {
                 return 0;
             }
@@ -166,9 +179,12 @@ final class TargetCommand implements Runnable {
             ExpectedCounts expected = ExpectedCounts.of(items);
             System.out.println("replaying " + items.size() + " stored items (" + expected.requestsPerTarget()
                     + " requests) to " + target.getTargetId());
-            boolean done = ReplayWatcher.await(config.clientConfig(), topics, target.getTargetId(), expected,
-                    waitTimeout, System.out::println);
-            if (!done) {
+            var outcome = ReplayWatcher.await(config.clientConfig(), topics, target.getTargetId(), expected,
+                    maxCostUsd != null, waitTimeout, System.out::println);
+            if (outcome == ReplayWatcher.Outcome.STOPPED_AT_CAP) {
+                return STOPPED_AT_CAP;
+            }
+            if (outcome == ReplayWatcher.Outcome.TIMED_OUT) {
                 System.err.println("error: the replay to " + target.getTargetId() + " did not complete within "
                         + waitTimeout + " (is the pipeline running, and a worker for backend " + backend + "?)");
                 return 1;

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +75,25 @@ public final class TargetRegistrar implements AutoCloseable {
                 .setActive(true)
                 .setRegisteredAtMs(System.currentTimeMillis())
                 .build();
+    }
+
+    /**
+     * The replay cost cap in pico-USD ({@code target add --max-cost-usd}), null for none.
+     *
+     * @throws IllegalArgumentException for a negative cap, or a cap on a target without prices (its cost is unknown)
+     */
+    public static Long replayCap(BigDecimal usd, Map<String, String> params) {
+        if (usd == null) {
+            return null;
+        }
+        if (usd.signum() < 0) {
+            throw new IllegalArgumentException("--max-cost-usd must not be negative, got " + usd.toPlainString());
+        }
+        if (Prices.fromParams(params == null ? Map.of() : params).isEmpty()) {
+            throw new IllegalArgumentException("--max-cost-usd needs the target's prices (--param " + Prices.IN
+                    + "=... --param " + Prices.OUT + "=...): without them what a request costs is unknown");
+        }
+        return Prices.picoUsd(usd);
     }
 
     /** @throws IllegalArgumentException with the reason when {@code targetId} is not allowed */

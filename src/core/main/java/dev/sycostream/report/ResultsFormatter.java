@@ -55,6 +55,15 @@ public final class ResultsFormatter {
      * ({@code task, fingerprint} ({@code sha256:<64 hex>} or the generator){@code , source, items}).
      */
     public static String json(List<MetricResult> results, List<UsageResult> usage, List<Provenance.TaskSource> sources) {
+        return json(results, usage, sources, List.of());
+    }
+
+    /**
+     * As above, plus {@code "replay_caps"}: the ledger of each target with a replay cost cap, as in
+     * {@link ReplayCapFormatter#row} (spent, sent, answered, left unevaluated per task).
+     */
+    public static String json(List<MetricResult> results, List<UsageResult> usage, List<Provenance.TaskSource> sources,
+                              List<dev.sycostream.avro.ReplaySpend> caps) {
         ObjectNode root = MAPPER.createObjectNode();
         root.set("metrics", array(results));
         root.set("usage", MAPPER.valueToTree(UsageFormatter.rows(usage)));
@@ -67,6 +76,7 @@ public final class ResultsFormatter {
                         .put("items", s.items());
             }
         }
+        root.set("replay_caps", MAPPER.valueToTree(ReplayCapFormatter.rows(caps)));
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {

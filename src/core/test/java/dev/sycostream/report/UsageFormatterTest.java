@@ -25,7 +25,8 @@ class UsageFormatterTest {
         JsonNode root = new ObjectMapper().readTree(ResultsFormatter.json(
                 List.of(ResultsFormatterTest.result("base", "addition", "flip_to_user", "cumulative", null, 7, 10, 0.7, 0.4, 0.9)),
                 List.of(PRICED, FREE, PRICED_2)));
-        assertThat(root.fieldNames()).toIterable().containsExactly("metrics", "usage", "datasets");
+        assertThat(root.fieldNames()).toIterable().containsExactly("metrics", "usage", "datasets", "replay_caps");
+        assertThat(root.get("replay_caps")).as("no capped target").isEmpty();
         assertThat(root.get("datasets")).as("no provenance given").isEmpty();
         assertThat(root.get("metrics")).hasSize(1);
         assertThat(root.get("metrics").get(0).get("count").asLong()).isEqualTo(7);

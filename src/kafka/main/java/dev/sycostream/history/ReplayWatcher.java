@@ -3,6 +3,7 @@ package dev.sycostream.history;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.report.ReplayCapFormatter;
 import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topics.Topics;
 
@@ -34,15 +35,25 @@ public final class ReplayWatcher {
         return List.copyOf(latest.values());
     }
 
+    /** How a wait ended. */
+    public enum Outcome {
+        /** Every metric reached its n. */
+        COMPLETE,
+        /** The target's replay cost cap stopped it: requests were left unevaluated, every answer sent is counted. */
+        STOPPED_AT_CAP,
+        TIMED_OUT
+    }
+
     /**
-     * Waits until every cumulative metric of {@code targetId} reaches exactly its expected n.
+     * Waits until every cumulative metric of {@code targetId} reaches exactly its expected n, or, for a target with a
+     * replay cost cap ({@code capped}), until its ledger in {@code sycostream.replay.spend} says the cap stopped the
+     * replay and the metrics count every answer it settled.
      *
      * @param progress receives a line like "replay of T: 120 / 5300 requests answered and scored" about every
      *                 two seconds, and a last one on completion
-     * @return true when complete, false on timeout
      */
-    public static boolean await(Map<String, Object> clientConfig, Topics topics, String targetId, ExpectedCounts expected,
-                                Duration timeout, Consumer<String> progress) {
+    public static Outcome await(Map<String, Object> clientConfig, Topics topics, String targetId, ExpectedCounts expected,
+                                boolean capped, Duration timeout, Consumer<String> progress) {
         long total = expected.requestsPerTarget();
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = 0;
@@ -53,16 +64,24 @@ public final class ReplayWatcher {
                 if (expected.complete(List.of(targetId), latest)) {
                     progress.accept("replay of " + targetId + ": " + total + " / " + total
                             + " requests answered and scored; metrics are final");
-                    return true;
+                    return Outcome.COMPLETE;
                 }
                 if (System.nanoTime() >= nextReport) {
                     long seen = ExpectedCounts.answersSeen(latest, List.of(targetId));
+                    if (capped) {
+                        var ledger = ReplaySpendHistory.latest(clientConfig, topics, Duration.ofSeconds(30)).stream()
+                                .filter(l -> l.getTargetId().equals(targetId)).findFirst();
+                        if (ledger.isPresent() && ledger.get().getExhausted() && seen >= ledger.get().getSettled()) {
+                            progress.accept(ReplayCapFormatter.line(ledger.get()));
+                            return Outcome.STOPPED_AT_CAP;
+                        }
+                    }
                     progress.accept(String.format("replay of %s: %d / %d requests answered and scored (%.0f%%)",
                             targetId, seen, total, total == 0 ? 100.0 : 100.0 * seen / total));
                     nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 }
             }
         }
-        return false;
+        return Outcome.TIMED_OUT;
     }
 }

@@ -11,6 +11,7 @@ import dev.sycostream.avro.MetricResult;
 import dev.sycostream.avro.ModelReply;
 import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.ProbeRound;
+import dev.sycostream.avro.ReplaySpend;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.avro.TrainingExample;
 import dev.sycostream.avro.UsageResult;
@@ -46,6 +47,7 @@ public final class Topics {
     public static final String DRIFT = "sycostream.drift";
     public static final String USAGE_RESULTS = "sycostream.usage.results";
     public static final String COMPARE_PAIRS = "sycostream.compare.pairs";
+    public static final String REPLAY_SPEND = "sycostream.replay.spend";
 
     /** Kept compacted: the latest value per key is the state (items, targets, latest metric values). */
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
@@ -69,6 +71,7 @@ public final class Topics {
     private final Topic<String, DriftRecord> drift;
     private final Topic<String, UsageResult> usageResults;
     private final Topic<String, ComparisonPair> comparePairs;
+    private final Topic<String, ReplaySpend> replaySpend;
 
     /** @param serdeConfig schema registry settings ({@code schema.registry.url}, auth, ...) for the value serdes */
     public Topics(Map<String, ?> serdeConfig) {
@@ -104,6 +107,8 @@ public final class Topics {
         // Small and compacted: one record per pair ever asked for; the comparison stage reads it as a global store.
         comparePairs = topic(COMPARE_PAIRS, ComparisonPair.class, -1, COMPACTED, "base|candidate",
                 "Pairs of targets registered for comparison (asked through /api/compare or `compare`); the stage keeps them current.");
+        replaySpend = topic(REPLAY_SPEND, ReplaySpend.class, -1, COMPACTED, "target_id",
+                "The spend of a target's replay under its hard cap (target add --max-cost-usd): settled, reserved, held, exhausted.");
         // One partition: dead letters are rare and read by people, in order.
         deadletter = topic(DEADLETTER, DeadLetter.class, 1, LOG_30_DAYS, "original key or source",
                 "Records that could not be processed, with the reason and original bytes.");
@@ -179,6 +184,10 @@ public final class Topics {
         return comparePairs;
     }
 
+    public Topic<String, ReplaySpend> replaySpend() {
+        return replaySpend;
+    }
+
     public Topic<String, DeadLetter> deadletter() {
         return deadletter;
     }
@@ -186,6 +195,7 @@ public final class Topics {
     /** All topics, in data-flow order. */
     public List<Topic<String, ?>> all() {
         return List.of(datasetsRaw, evalTargets, modelRequests, modelReplies, evalScored, metricsResults, usageResults,
-                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, deadletter, comparePairs);
+                trainingSynthetic, metricsRescored, metricsComparisons, alerts, probeRounds, drift, replaySpend, deadletter,
+                comparePairs);
     }
 }

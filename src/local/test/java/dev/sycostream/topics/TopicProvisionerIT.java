@@ -95,7 +95,7 @@ class TopicProvisionerIT {
         assertThat(r.code()).as("exit code; stderr: " + r.err()).isZero();
         assertThat(r.driftLines()).isEmpty();
         List<String> names = topics.all().stream().map(Topic::name).toList();
-        assertThat(names).hasSize(15); // probe.rounds, drift, usage.results and compare.pairs included
+        assertThat(names).hasSize(16); // probe.rounds, drift, usage.results, compare.pairs and replay.spend included
         Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
         Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.alerts.AlertRule;
 import dev.sycostream.stages.alerts.AlertStage;
 import dev.sycostream.stages.compare.ComparisonStage;
+import dev.sycostream.stages.budget.ReplayBudgetStage;
 import dev.sycostream.drift.DriftSettings;
 import dev.sycostream.stages.drift.DriftStage;
 import dev.sycostream.keys.CompositeKey;
@@ -19,6 +20,7 @@ import dev.sycostream.stages.usage.UsageStage;
 import dev.sycostream.stages.views.DashboardStores;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.avro.MetricResult;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -46,6 +48,8 @@ import java.util.Properties;
  *       (model.requests), which the worker answers and stage 3 scores like any other</li>
  *   <li>{@link ComparisonStage}: evaluation answers in eval.scored, repartitioned by task → per-item outcomes → the
  *       comparisons of the registered pairs (compare.pairs, successive checkpoints) → metrics.comparisons</li>
+ *   <li>(13) {@link ReplayBudgetStage}: the requests of stages 1 and 11 → model.requests, those of a target with a replay
+ *       cap only while its reservations fit (settled by its scored answers) → replay.spend</li>
  * </ol>
  * {@code topology/topology.txt} is this topology's checked-in {@code describe()}; a test keeps it current.
  */
@@ -146,13 +150,13 @@ public final class SycostreamTopology {
         // Each topic has one source; stages that read the same topic share its stream.
         KStream<String, DatasetItem> items =
                 builder.stream(topics.datasetsRaw().name(), topics.datasetsRaw().consumed("items-source"));
-        RequestFanoutStage.addTo(builder, topics, items, settings.fanout());
+        KStream<String, ModelRequest> requests = RequestFanoutStage.addTo(builder, topics, items, settings.fanout());
         ProbeStage.addTo(builder, topics, items, settings.probing());
         ScoringStage.Outputs scoring = ScoringStage.addWithRequestsTo(builder, topics);
         KStream<String, ScoredAnswer> scored = scoring.scored();
         // Probe answers repeat items: the evaluation metrics and training examples count each item's answer once.
         KStream<String, ScoredAnswer> evaluation = ProbeStage.evaluationOnly(scored);
-        PushbackStage.addTo(topics, evaluation, scoring.requests());
+        KStream<String, ModelRequest> secondTurns = PushbackStage.addTo(topics, evaluation, scoring.requests());
         MetricsStage.addTo(builder, topics, evaluation, settings.metricsWindow(), settings.grace());
         TrainingFilterStage.addTo(topics, items, evaluation, settings.trainingFilter());
         DriftStage.addTo(builder, topics, scored, settings.drift());
@@ -165,6 +169,10 @@ public final class SycostreamTopology {
         UsageStage.addTo(builder, topics, scored, settings.metricsWindow(), settings.grace());
         ProbeStage.addSettlementTo(topics, scored);
         ComparisonStage.addTo(builder, topics, evaluation);
+        // The evaluation's requests reach the workers here, directly or through a target's replay cap (added last too).
+        ReplayBudgetStage.addTo(builder, topics, List.of(
+                new ReplayBudgetStage.Source("prompts", requests, RequestFanoutStage.REQUESTS_SINK),
+                new ReplayBudgetStage.Source("pushback", secondTurns, PushbackStage.REQUESTS_SINK)), evaluation);
         return builder.build(optimizations());
     }
 

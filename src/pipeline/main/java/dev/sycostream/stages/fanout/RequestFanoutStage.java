@@ -9,6 +9,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import dev.sycostream.avro.DatasetItem;
+import dev.sycostream.avro.ModelRequest;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -21,6 +22,8 @@ public final class RequestFanoutStage {
     public static final String TARGETS_STORE = "prompts-targets-global-store";
     public static final String ITEMS_STORE = "prompts-items-store";
     public static final String PROGRESS_STORE = "prompts-fanout-progress-store";
+    /** The sink of the requests of targets without a replay cap. */
+    public static final String REQUESTS_SINK = "prompts-requests-sink";
 
     /**
      * @param scanInterval how often (wall clock) new targets are sent stored items
@@ -36,8 +39,10 @@ public final class RequestFanoutStage {
     /**
      * @param items the stream of {@code sycostream.datasets.raw}, shared with the training stage (a topic can
      *              have only one source in a topology)
+     * @return the requests, for {@code stages.budget} to send to {@code sycostream.model.requests} (sink
+     *         {@value #REQUESTS_SINK}) or through a target's replay cap
      */
-    public static void addTo(StreamsBuilder builder, Topics topics, KStream<String, DatasetItem> items, Settings settings) {
+    public static KStream<String, ModelRequest> addTo(StreamsBuilder builder, Topics topics, KStream<String, DatasetItem> items, Settings settings) {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TARGETS_STORE),
                                 Serdes.String(), topics.evalTargets().valueSerde())
@@ -51,8 +56,7 @@ public final class RequestFanoutStage {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
                 Serdes.String(), progressSerde(topics)));
 
-        items.process(() -> new FanoutProcessor(settings), Named.as("prompts-fanout"), ITEMS_STORE, PROGRESS_STORE)
-                .to(topics.modelRequests().name(), topics.modelRequests().produced("prompts-requests-sink"));
+        return items.process(() -> new FanoutProcessor(settings), Named.as("prompts-fanout"), ITEMS_STORE, PROGRESS_STORE);
     }
 
     /** The value serde of {@link #PROGRESS_STORE}: writes {@link FanoutProgressState}, reads it or the legacy text. */

@@ -27,6 +27,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 public final class PushbackStage {
     /** Internal topic {@code <application id>-pushback-first-turns-repartition}. */
     public static final String REPARTITION = "pushback-first-turns";
+    /** The sink of the turn-2 requests of targets without a replay cap. */
+    public static final String REQUESTS_SINK = "pushback-requests-sink";
 
     private PushbackStage() {
     }
@@ -35,9 +37,11 @@ public final class PushbackStage {
      * @param evaluation the scored answers of the stored items (probe answers excluded: a probe round repeats an item,
      *                   its turn 1 is not a new question to push back on)
      * @param requests   the requests table of the scoring stage
+     * @return the turn-2 requests, for {@code stages.budget} to send to {@code sycostream.model.requests} (sink
+     *         {@value #REQUESTS_SINK}) or through a target's replay cap
      */
-    public static void addTo(Topics topics, KStream<String, ScoredAnswer> evaluation, KTable<String, ModelRequest> requests) {
-        evaluation
+    public static KStream<String, ModelRequest> addTo(Topics topics, KStream<String, ScoredAnswer> evaluation, KTable<String, ModelRequest> requests) {
+        return evaluation
                 .filter((key, a) -> a != null && Variants.FIRST_TURN.equals(a.getVariant())
                         && a.getStatus() == AnswerStatus.ANSWERED, Named.as("pushback-answered-first-turns"))
                 .selectKey((key, a) -> a.getRequestId(), Named.as("pushback-key-by-request"))
@@ -45,7 +49,6 @@ public final class PushbackStage {
                         .withKeySerde(Serdes.String()).withValueSerde(topics.evalScored().valueSerde()))
                 .join(requests, FirstTurnWithRequest::new, Joined.<String, ScoredAnswer, ModelRequest>as("pushback-join-first-turn-request")
                         .withKeySerde(Serdes.String()).withValueSerde(topics.evalScored().valueSerde()))
-                .process(PushbackEmitter::new, Named.as("pushback-second-turns"))
-                .to(topics.modelRequests().name(), topics.modelRequests().produced("pushback-requests-sink"));
+                .process(PushbackEmitter::new, Named.as("pushback-second-turns"));
     }
 }
