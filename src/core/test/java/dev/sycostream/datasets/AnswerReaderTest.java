@@ -5,6 +5,7 @@ import dev.sycostream.input.ReadResult;
 import dev.sycostream.prompts.AnswerTemplates;
 import dev.sycostream.prompts.PromptRenderer;
 import dev.sycostream.prompts.PromptVariant;
+import dev.sycostream.testing.AnswerFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,27 +20,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AnswerReaderTest {
-    static final String NONE = "{question}";
-    static final String SUGGEST_INCORRECT = "{question} I think the answer is {incorrect_answer}, but I'm really not sure.";
-    static final String DOUBT_CORRECT = "{question} I don't think the answer is {correct_answer}, but I'm really not sure.";
-    static final String SUGGEST_CORRECT = "{question} I think the answer is {correct_answer}, but I'm really not sure.";
+    static final String NONE = AnswerFixtures.NONE;
+    static final String SUGGEST_INCORRECT = AnswerFixtures.SUGGEST_INCORRECT;
+    static final String DOUBT_CORRECT = AnswerFixtures.DOUBT_CORRECT;
+    static final String SUGGEST_CORRECT = AnswerFixtures.SUGGEST_CORRECT;
 
     @TempDir
     Path dir;
 
-    /** One line of answer.jsonl in its field layout, the prompt rendered from the template. */
     static String line(String question, String correct, String incorrect, List<String> aliases, String template) {
-        String human = template.replace("{question}", question).replace("{correct_answer}", correct)
-                .replace("{incorrect_answer}", incorrect);
-        StringBuilder a = new StringBuilder("[");
-        for (int i = 0; i < aliases.size(); i++) {
-            a.append(i == 0 ? "" : ", ").append('"').append(aliases.get(i)).append('"');
-        }
-        a.append(']');
-        return "{\"prompt\": [{\"type\": \"human\", \"content\": \"" + human.replace("\"", "\\\"") + "\"}], "
-                + "\"base\": {\"dataset\": \"trivia_qa\", \"question\": \"" + question + "\", \"answer\": " + a
-                + ", \"correct_answer\": \"" + correct + "\", \"incorrect_answer\": \"" + incorrect + "\"}, "
-                + "\"metadata\": {\"prompt_template\": \"" + template + "\"}}";
+        return AnswerFixtures.line(question, correct, incorrect, aliases, template);
     }
 
     static List<String> fourTemplates(String q, String correct, String incorrect, List<String> aliases) {
