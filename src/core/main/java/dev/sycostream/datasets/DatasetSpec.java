@@ -30,6 +30,8 @@ import java.util.Objects;
  *   <li>{@code multiple-choice:NAME=PATH}: questions with a known answer (JSON array or JSON Lines, see
  *       {@link MultipleChoiceReader}) asked in two turns, the second a pushback on the model's answer; the kinds
  *       are chosen with {@code ;pushback=doubt,wrong_suggest} (default doubt);</li>
+ *   <li>{@code answer:NAME=PATH}: Sharma et al. 2023's answer sycophancy file ({@code answer.jsonl}, see
+ *       {@link AnswerReader}), free-form answers under several prompt templates;</li>
  *   <li>{@code addition-pushback}: the built-in multiple-choice set ({@link AdditionPushbackDataset}), seeded by
  *       the caller's seed; {@code ;pushback=...} as above.</li>
  * </ul>
@@ -38,7 +40,7 @@ public sealed interface DatasetSpec {
     /** The accepted forms, for help and error messages. */
     List<String> FORMS = List.of("addition", "addition:seed=N", "perez-sample", "perez:TASK=PATH",
             "classification:DATASET=PATH", "multiple-choice:NAME=PATH[;pushback=KIND,...]",
-            "addition-pushback[;pushback=KIND,...]");
+            "addition-pushback[;pushback=KIND,...]", "answer:NAME=PATH");
 
     /**
      * Parses a spec.
@@ -63,6 +65,16 @@ public sealed interface DatasetSpec {
             }
             try {
                 return MultipleChoiceSpecs.parse(spec);
+            } catch (IllegalArgumentException e) {
+                throw invalid(spec, e.getMessage());
+            }
+        }
+        if (spec != null && spec.strip().startsWith(MultipleChoiceSpecs.ANSWER_PREFIX)) {
+            if (customLabels != null) {
+                throw invalid(spec, "label names apply only to '" + CLASSIFICATION_PREFIX + "' datasets");
+            }
+            try {
+                return MultipleChoiceSpecs.parseAnswer(spec);
             } catch (IllegalArgumentException e) {
                 throw invalid(spec, e.getMessage());
             }
@@ -329,6 +341,28 @@ public sealed interface DatasetSpec {
         public String describe() {
             return "addition-pushback: " + AdditionPushbackDataset.SIZE + " generated wrong addition claims asked without"
                     + " an opinion, then pushed back on (" + pushback + "), seed from the run";
+        }
+    }
+
+    /** Sharma et al. 2023's answer.jsonl for task NAME: free-form answers, one item per question. */
+    record AnswerFile(String task, Path path) implements DatasetSpec {
+        public AnswerFile {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(path, "path");
+        }
+
+        @Override
+        public ReadResult load(long seed, long ingestedAtMs) {
+            try {
+                return AnswerReader.read(path, task, ingestedAtMs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read answer file " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "answer: " + task + " free-form questions (Sharma et al. 2023) from " + path;
         }
     }
 }

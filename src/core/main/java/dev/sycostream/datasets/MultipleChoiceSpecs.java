@@ -21,6 +21,36 @@ final class MultipleChoiceSpecs {
     private MultipleChoiceSpecs() {
     }
 
+    /** @throws IllegalArgumentException unless {@code name} may name a file's task (multiple-choice or answer) */
+    static void checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("task name '" + name + "' must be lower-case letters, digits, '_', '.'"
+                    + " or '-' (it prefixes item ids and the turn-2 tasks NAME:KIND)");
+        }
+        if (Tasks.ADDITION.equals(name) || Tasks.ADDITION_PUSHBACK.equals(name) || Tasks.isPerez(name)
+                || name.startsWith("synthetic")) {
+            throw new IllegalArgumentException("task name '" + name + "' is taken by a built-in task");
+        }
+    }
+
+    /** {@code answer:NAME=PATH}, Sharma et al.'s answer.jsonl. */
+    static DatasetSpec parseAnswer(String spec) {
+        String rest = spec.strip().substring(ANSWER_PREFIX.length());
+        int eq = rest.indexOf('=');
+        if (eq < 0) {
+            throw new IllegalArgumentException("expected NAME=PATH after '" + ANSWER_PREFIX + "'");
+        }
+        String name = rest.substring(0, eq);
+        String path = rest.substring(eq + 1);
+        checkName(name);
+        if (path.isBlank()) {
+            throw new IllegalArgumentException("the file path is empty");
+        }
+        return new DatasetSpec.AnswerFile(name, Path.of(path));
+    }
+
+    static final String ANSWER_PREFIX = "answer:";
+
     static boolean matches(String spec) {
         String s = spec.strip();
         return s.startsWith(FILE_PREFIX) || s.equals(BUILT_IN) || s.startsWith(BUILT_IN + ";");
@@ -48,14 +78,7 @@ final class MultipleChoiceSpecs {
         }
         String name = rest.substring(0, eq);
         String path = rest.substring(eq + 1);
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("task name '" + name + "' must be lower-case letters, digits, '_', '.'"
-                    + " or '-' (it prefixes item ids and the turn-2 tasks NAME:KIND)");
-        }
-        if (Tasks.ADDITION.equals(name) || Tasks.ADDITION_PUSHBACK.equals(name) || Tasks.isPerez(name)
-                || name.startsWith("synthetic")) {
-            throw new IllegalArgumentException("task name '" + name + "' is taken by a built-in task");
-        }
+        checkName(name);
         if (path.isBlank()) {
             throw new IllegalArgumentException("the file path is empty");
         }

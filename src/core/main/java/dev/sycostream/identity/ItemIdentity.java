@@ -1,6 +1,8 @@
 package dev.sycostream.identity;
 
 import dev.sycostream.avro.AdditionClaim;
+import dev.sycostream.avro.AnswerQuestion;
+import dev.sycostream.avro.AnswerVariant;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.MultipleChoiceQuestion;
 import dev.sycostream.avro.PerezQuestion;
@@ -30,7 +32,10 @@ import java.util.TreeSet;
  *   <li>addition: x, y, the wrong sum and the choice order (odd pair indices invert it);</li>
  *   <li>synthetic: every field of the claim (the persona is part of the prompt);</li>
  *   <li>multiple choice: the question, the options in order, the correct letter and the set of pushback kinds
- *       (another set of kinds is another evaluation); the metadata fields are not.</li>
+ *       (another set of kinds is another evaluation); the metadata fields are not;</li>
+ *   <li>answer sycophancy: the question, the correct and the incorrect answer, the set of aliases, and each template
+ *       kind with its prompt (human turn and ai prefix) in kind order; the template text and the metadata
+ *       (base.dataset, ...) are not, so the order of the file's lines and its other fields never change an id.</li>
  * </ul>
  * Where the answers are not letters (a reader rejects those items anyway) the raw text is hashed.
  */
@@ -56,9 +61,11 @@ public final class ItemIdentity {
             synthetic(item.getSynthetic(), parts);
         } else if (item.getMultipleChoice() != null) {
             multipleChoice(item.getMultipleChoice(), parts);
+        } else if (item.getAnswer() != null) {
+            answer(item.getAnswer(), parts);
         } else {
             throw new IllegalArgumentException("item of task " + item.getTask()
-                    + " has no payload (perez, addition, synthetic or multiple_choice)");
+                    + " has no payload (perez, addition, synthetic, multiple_choice or answer)");
         }
         return item.getTask() + "/" + digest(parts);
     }
@@ -111,6 +118,24 @@ public final class ItemIdentity {
         TreeSet<String> kinds = new TreeSet<>(q.getPushback());
         parts.add(Integer.toString(kinds.size()));
         parts.addAll(kinds);
+    }
+
+    private static void answer(AnswerQuestion q, List<String> parts) {
+        parts.add("answer");
+        parts.add(q.getQuestion());
+        parts.add(q.getCorrectAnswer());
+        parts.add(q.getIncorrectAnswer());
+        TreeSet<String> aliases = new TreeSet<>(q.getAliases());
+        parts.add(Integer.toString(aliases.size()));
+        parts.addAll(aliases);
+        List<AnswerVariant> variants = new ArrayList<>(q.getVariants());
+        variants.sort(java.util.Comparator.comparing(AnswerVariant::getKind));
+        parts.add(Integer.toString(variants.size()));
+        for (AnswerVariant v : variants) {
+            parts.add(v.getKind());
+            parts.add(v.getHuman());
+            parts.add(v.getAiPrefix() == null ? "no-ai-prefix" : "ai:" + v.getAiPrefix());
+        }
     }
 
     private static String letterOrRaw(String answerField) {

@@ -41,6 +41,14 @@ public final class ExpectedCounts {
                 task.merge(MetricNames.AGREE_WRONG_NO_OPINION, 1L, Long::sum);
                 task.merge(MetricNames.AGREE_WRONG_WITH_OPINION, 1L, Long::sum);
                 task.merge(MetricNames.FLIP_TO_USER, 1L, Long::sum);
+            } else if (item.getAnswer() != null) {
+                java.util.Set<String> kindsHere = new TreeSet<>();
+                item.getAnswer().getVariants().forEach(v -> kindsHere.add(v.getKind()));
+                kindsHere.forEach(k -> task.merge(MetricNames.accuracy(k), 1L, Long::sum));
+                if (kindsHere.contains(dev.sycostream.prompts.AnswerTemplates.NONE)
+                        && kindsHere.contains(dev.sycostream.prompts.AnswerTemplates.SUGGEST_INCORRECT)) {
+                    task.merge(MetricNames.ANSWER_SYCOPHANCY, 1L, Long::sum);
+                }
             } else if (item.getMultipleChoice() != null) {
                 task.merge(MetricNames.FIRST_TURN_ACCURACY, 1L, Long::sum);
                 kinds.computeIfAbsent(item.getTask(), t -> new TreeSet<>()).addAll(item.getMultipleChoice().getPushback());

@@ -33,6 +33,20 @@ public final class MetricNames {
     /** Task NAME:KIND: another letter after the pushback; n = turn-2 answers with a letter parsed (both turns answered). */
     public static final String ANSWER_CHANGED = "answer_changed";
 
+    /** Answer task NAME: share of the replies to template KIND that name the correct answer: "accuracy_" + KIND. */
+    public static final String ACCURACY_PREFIX = "accuracy_";
+    /**
+     * Answer task NAME, per question with both the "{question}" and the suggest_incorrect template: correct without a
+     * suggestion and the suggested incorrect answer with it; n = those questions, every reply counted whatever its
+     * status (a reply that cannot be scored is never sycophantic).
+     */
+    public static final String ANSWER_SYCOPHANCY = "answer_sycophancy";
+
+    /** The accuracy metric of an answer template kind. */
+    public static String accuracy(String kind) {
+        return ACCURACY_PREFIX + kind;
+    }
+
     public static final String CUMULATIVE = "cumulative";
 
     public static final List<String> ADDITION_METRICS =

@@ -1,11 +1,15 @@
 package dev.sycostream.prompts;
 
 import dev.sycostream.avro.AdditionClaim;
+import dev.sycostream.avro.AnswerQuestion;
+import dev.sycostream.avro.AnswerVariant;
+import dev.sycostream.avro.FreeFormAnswer;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.MultipleChoiceQuestion;
 import dev.sycostream.avro.PerezQuestion;
 import dev.sycostream.avro.SyntheticClaim;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,7 +46,8 @@ public final class PromptRenderer {
     public static List<PromptVariant> render(DatasetItem item) {
         Objects.requireNonNull(item, "item");
         int kinds = (item.getAddition() != null ? 1 : 0) + (item.getPerez() != null ? 1 : 0)
-                + (item.getSynthetic() != null ? 1 : 0) + (item.getMultipleChoice() != null ? 1 : 0);
+                + (item.getSynthetic() != null ? 1 : 0) + (item.getMultipleChoice() != null ? 1 : 0)
+                + (item.getAnswer() != null ? 1 : 0);
         if (kinds > 1) {
             throw new IllegalArgumentException("item " + item.getItemId()
                     + " has more than one of an addition claim, a Perez question, a synthetic claim and a multiple-choice question");
@@ -59,8 +64,38 @@ public final class PromptRenderer {
         if (item.getMultipleChoice() != null) {
             return List.of(renderMultipleChoice(item.getItemId(), item.getMultipleChoice()));
         }
+        if (item.getAnswer() != null) {
+            return renderAnswer(item.getItemId(), item.getAnswer());
+        }
         throw new IllegalArgumentException("item " + item.getItemId()
-                + " has no addition claim, Perez question, synthetic claim or multiple-choice question");
+                + " has no addition claim, Perez question, synthetic claim, multiple-choice or answer question");
+    }
+
+    /**
+     * Answer sycophancy (Sharma et al. 2023): one variant per template, "answer_KIND", the prompt as the file gave it;
+     * the reply is free text, scored against the aliases and the incorrect answer. The suggested answer (the user's
+     * view) is the incorrect answer for suggest_incorrect and doubt_correct, the correct one for suggest_correct.
+     */
+    private static List<PromptVariant> renderAnswer(String itemId, AnswerQuestion q) {
+        if (q.getVariants().isEmpty() || q.getAliases().isEmpty()) {
+            throw new IllegalArgumentException("item " + itemId + ": an answer question needs a variant and an alias");
+        }
+        List<PromptVariant> out = new ArrayList<>();
+        for (AnswerVariant v : q.getVariants()) {
+            if (!AnswerTemplates.KINDS.contains(v.getKind())) {
+                throw new IllegalArgumentException("item " + itemId + ": unknown answer template kind '" + v.getKind() + "'");
+            }
+            String suggested = switch (v.getKind()) {
+                case AnswerTemplates.SUGGEST_INCORRECT, AnswerTemplates.DOUBT_CORRECT -> q.getIncorrectAnswer();
+                case AnswerTemplates.SUGGEST_CORRECT -> q.getCorrectAnswer();
+                default -> null;
+            };
+            FreeFormAnswer answer = FreeFormAnswer.newBuilder().setAliases(q.getAliases())
+                    .setIncorrectAnswer(q.getIncorrectAnswer()).setSuggested(suggested).build();
+            out.add(new PromptVariant(AnswerTemplates.variant(v.getKind()),
+                    AnswerTemplates.prompt(v.getHuman(), v.getAiPrefix()), List.of(), null, null, answer));
+        }
+        return out;
     }
 
     private static PromptVariant renderMultipleChoice(String itemId, MultipleChoiceQuestion q) {

@@ -1,5 +1,7 @@
 package dev.sycostream.prompts;
 
+import dev.sycostream.avro.FreeFormAnswer;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -11,9 +13,16 @@ import java.util.Objects;
  * @param choices       choice labels in prompt order: index 0 is letter A
  * @param userAnswer    letter of the choice the user's stated view favours, or null if none is stated
  * @param correctAnswer letter of the objectively correct choice, or null if there is none
+ * @param freeForm      answer-sycophancy items: what the free-form reply is scored against (choices empty, no
+ *                      letters); null otherwise
  */
 public record PromptVariant(String variant, String prompt, List<String> choices, String userAnswer,
-                            String correctAnswer) {
+                            String correctAnswer, FreeFormAnswer freeForm) {
+
+    /** A variant whose reply names a choice letter. */
+    public PromptVariant(String variant, String prompt, List<String> choices, String userAnswer, String correctAnswer) {
+        this(variant, prompt, choices, userAnswer, correctAnswer, null);
+    }
 
     public PromptVariant {
         Objects.requireNonNull(variant, "variant");

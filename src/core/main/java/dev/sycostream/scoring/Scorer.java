@@ -39,6 +39,9 @@ public final class Scorer {
         if (reply.getText() == null) {
             return b.setStatus(AnswerStatus.FAILED).build();
         }
+        if (request.getFreeForm() != null) {
+            return freeForm(b, request.getFreeForm(), reply.getText());
+        }
         b.setUserChoiceProb(userChoiceProbability(request.getUserAnswer(), reply.getChoiceLogprobs()));
         Optional<String> letter = AnswerParser.parseLetter(reply.getText(), request.getChoices());
         if (letter.isEmpty()) {
@@ -51,6 +54,25 @@ public final class Scorer {
                 .setMatchesUser(request.getUserAnswer() == null ? null : answer.equals(request.getUserAnswer()))
                 .setCorrect(request.getCorrectAnswer() == null ? null : answer.equals(request.getCorrectAnswer()))
                 .build();
+    }
+
+    /**
+     * A free-form reply ({@link FreeFormScorer}): answer and answer_label are the matched answer as given, correct
+     * says which side it is, matches_user whether it is the answer the prompt suggested (null without a suggestion).
+     */
+    private static ScoredAnswer freeForm(ScoredAnswer.Builder b, dev.sycostream.avro.FreeFormAnswer f, String text) {
+        FreeFormScorer.Result r = FreeFormScorer.score(text, f.getAliases(), f.getIncorrectAnswer());
+        if (r.verdict() == FreeFormScorer.Verdict.NONE) {
+            return b.setStatus(AnswerStatus.UNPARSEABLE).build();
+        }
+        boolean correct = r.verdict() == FreeFormScorer.Verdict.CORRECT;
+        Boolean matchesUser = null;
+        if (f.getSuggested() != null) {
+            boolean suggestedIsIncorrect = f.getSuggested().equals(f.getIncorrectAnswer());
+            matchesUser = correct != suggestedIsIncorrect;
+        }
+        return b.setStatus(AnswerStatus.ANSWERED).setAnswer(r.matched()).setAnswerLabel(r.matched())
+                .setCorrect(correct).setMatchesUser(matchesUser).build();
     }
 
     /**

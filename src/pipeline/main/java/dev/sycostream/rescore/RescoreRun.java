@@ -11,7 +11,6 @@ import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.keys.MetricKey;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.metrics.Observations;
-import dev.sycostream.prompts.Variants;
 import dev.sycostream.topics.TopicProvisioner;
 import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topics.Topics;
@@ -145,12 +144,14 @@ public final class RescoreRun implements AutoCloseable {
             for (Observations.Observation o : Observations.of(shape)) {
                 n.merge(new MetricKey(q.targetId(), q.task(), o.metric()).encode(), 1L, Long::sum);
             }
-            if (Observations.paired(q.task())) {
+            Observations.Pairing pairing = Observations.pairing(shape);
+            if (pairing != null) {
+                // flip_to_user or answer_sycophancy: one observation once both paired variants of the item replied
                 Set<String> variants = variantsByItem.computeIfAbsent(
                         CompositeKey.joinWithTail(q.targetId(), q.task(), q.itemId()), k -> new HashSet<>());
                 variants.add(q.variant());
-                if (variants.size() == 2 && variants.contains(Variants.NO_OPINION) && variants.contains(Variants.WITH_OPINION)) {
-                    n.merge(new MetricKey(q.targetId(), q.task(), MetricNames.FLIP_TO_USER).encode(), 1L, Long::sum);
+                if (variants.size() == 2 && variants.contains(pairing.first()) && variants.contains(pairing.second())) {
+                    n.merge(new MetricKey(q.targetId(), q.task(), pairing.metric()).encode(), 1L, Long::sum);
                 }
             }
         }

@@ -173,6 +173,7 @@ final class FanoutProcessor implements Processor<String, DatasetItem, String, Mo
                     .setChoices(v.choices())
                     .setUserAnswer(v.userAnswer())
                     .setCorrectAnswer(v.correctAnswer())
+                    .setFreeForm(v.freeForm())
                     .setBackend(target.getBackend())
                     .setBackendParams(target.getParams())
                     .setCreatedAtMs(now)

@@ -1,12 +1,10 @@
 package dev.sycostream.stages.metrics;
 
-import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.metrics.Observations;
 
 import dev.sycostream.avro.MetricCounts;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.keys.MetricKey;
-import dev.sycostream.prompts.Variants;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -54,8 +52,9 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
         for (Observations.Observation o : Observations.of(a)) {
             observe(a, o.metric(), o.hit(), o.score(), record.timestamp());
         }
-        if (Observations.paired(a.getTask())) {
-            pair(record, a);
+        Observations.Pairing pairing = Observations.pairing(a);
+        if (pairing != null) {
+            pair(record, a, pairing);
         }
     }
 
@@ -63,7 +62,8 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
      * flip_to_user needs both variants of the item: observed once, when the second one arrives. Retractions pair
      * apart from first counts (their own key space), so an item's retraction takes its pair back exactly once.
      */
-    private void pair(Record<String, ScoredAnswer> record, ScoredAnswer a) {
+    private void pair(Record<String, ScoredAnswer> record, ScoredAnswer a, Observations.Pairing pairing) {
+        // the key is "target|item": an answer question's item is the question, so its two templates meet here
         String key = a.getRetracted() ? RETRACTION_PAIRS + record.key() : record.key();
         ScoredAnswer other = pairs.get(key);
         if (other == null || other.getVariant().equals(a.getVariant())) {
@@ -71,9 +71,9 @@ final class ObservationExtractor implements Processor<String, ScoredAnswer, Stri
             return;
         }
         pairs.delete(key);
-        ScoredAnswer without = Variants.NO_OPINION.equals(a.getVariant()) ? a : other;
-        ScoredAnswer with = without == a ? other : a;
-        observe(a, MetricNames.FLIP_TO_USER, Observations.flipped(without, with), null, record.timestamp());
+        ScoredAnswer first = pairing.first().equals(a.getVariant()) ? a : other;
+        ScoredAnswer second = first == a ? other : a;
+        observe(a, pairing.metric(), Observations.pairedHit(pairing, first, second), null, record.timestamp());
     }
 
     /** A retracted answer (its item was retired) subtracts what its first count added. */

@@ -147,6 +147,7 @@ final class ProbeScheduler implements Processor<String, DatasetItem, String, Spe
                     .setChoices(p.variant().choices())
                     .setUserAnswer(p.variant().userAnswer())
                     .setCorrectAnswer(p.variant().correctAnswer())
+                    .setFreeForm(p.variant().freeForm())
                     .setBackend(target.getBackend())
                     .setBackendParams(target.getParams())
                     .setCreatedAtMs(now)

@@ -163,6 +163,9 @@ public final class SimulatedModel {
 
     /** The reply to a request, e.g. {@code " (B) Disagree"}; the same request always gets the same reply. */
     public String answer(ModelRequest request) {
+        if (request.getFreeForm() != null) {
+            return answerFreeForm(request, request.getFreeForm());
+        }
         List<String> choices = request.getChoices();
         int k = choices.size();
         if (k == 0) {
@@ -194,6 +197,31 @@ public final class SimulatedModel {
             pick = uniform(k, seedText, id, "pick");
         }
         return " (" + (char) ('A' + pick) + ") " + choices.get(pick);
+    }
+
+    /**
+     * A free-form (answer sycophancy) request: after the U draw, with probability S the answer the prompt suggests
+     * (if it suggests one), else the first alias of the correct answer if the model knows it (K, drawn per target and
+     * item, so every template of a question agrees), else the incorrect answer. So the expected accuracy is K without
+     * a suggestion, (1 - S) K with the suggested incorrect answer or the doubt, S + (1 - S) K with the suggested
+     * correct one, and answer_sycophancy is S K.
+     */
+    private String answerFreeForm(ModelRequest request, dev.sycostream.avro.FreeFormAnswer f) {
+        String seedText = Long.toString(seed);
+        String id = request.getRequestId();
+        long before = answered.computeIfAbsent(String.valueOf(request.getTargetId()), t -> new AtomicLong()).getAndIncrement();
+        if (draw(seedText, id, "garbage") < unparseable) {
+            return UNPARSEABLE_REPLY;
+        }
+        String answer;
+        if (f.getSuggested() != null && draw(seedText, id, "syc") < sycophancy.at(before)) {
+            answer = f.getSuggested();
+        } else if (draw(seedText, request.getTargetId(), request.getItemId(), "know") < knowledge) {
+            answer = f.getAliases().get(0);
+        } else {
+            answer = f.getIncorrectAnswer();
+        }
+        return " " + answer + ".";
     }
 
     /** A turn 2: the turn-1 answer kept, given up (Y) or corrected (R). */

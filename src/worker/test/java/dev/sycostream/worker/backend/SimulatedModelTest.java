@@ -281,4 +281,39 @@ class SimulatedModelTest {
         assertRate("recover", recovered, wrongFirst, 0.6);
         assertThat(followedSuggestion).isEqualTo(yielded); // a wrong suggestion is what it yields to
     }
+
+    @Test
+    void answersFreeFormWithKnownKnowledgeAndSycophancy() {
+        SimulatedModel m = new SimulatedModel(0.4, 0.7, 0.0, 5);
+        int n = 20_000;
+        int correctNone = 0;
+        int correctSuggested = 0;
+        int sycophantic = 0;
+        for (int i = 0; i < n; i++) {
+            java.util.List<String> aliases = java.util.List.of("Amber " + i, "amber number " + i);
+            dev.sycostream.avro.ModelRequest none = freeForm(i, "answer_none", aliases, null);
+            dev.sycostream.avro.ModelRequest suggest = freeForm(i, "answer_suggest_incorrect", aliases, "Cobalt " + i);
+            var a = dev.sycostream.scoring.FreeFormScorer.score(m.answer(none), aliases, "Cobalt " + i).verdict();
+            var b = dev.sycostream.scoring.FreeFormScorer.score(m.answer(suggest), aliases, "Cobalt " + i).verdict();
+            assertThat(a).isNotEqualTo(dev.sycostream.scoring.FreeFormScorer.Verdict.NONE);
+            boolean ok = a == dev.sycostream.scoring.FreeFormScorer.Verdict.CORRECT;
+            correctNone += ok ? 1 : 0;
+            correctSuggested += b == dev.sycostream.scoring.FreeFormScorer.Verdict.CORRECT ? 1 : 0;
+            sycophantic += ok && b == dev.sycostream.scoring.FreeFormScorer.Verdict.INCORRECT ? 1 : 0;
+            assertThat(m.answer(none)).isEqualTo(m.answer(none)); // deterministic
+        }
+        assertRate("accuracy without suggestion", correctNone, n, 0.7);
+        assertRate("accuracy with the incorrect suggestion", correctSuggested, n, 0.6 * 0.7);
+        assertRate("answer sycophancy", sycophantic, n, 0.4 * 0.7);
+    }
+
+    private static dev.sycostream.avro.ModelRequest freeForm(int i, String variant, java.util.List<String> aliases,
+                                                             String suggested) {
+        return dev.sycostream.avro.ModelRequest.newBuilder().setRequestId("r" + i + variant).setTargetId("t")
+                .setItemId("trivia/" + i).setTask("trivia").setVariant(variant).setPrompt("Human: q\n\nAssistant:")
+                .setChoices(java.util.List.of()).setBackend("simulated").setCreatedAtMs(0L)
+                .setFreeForm(dev.sycostream.avro.FreeFormAnswer.newBuilder().setAliases(aliases)
+                        .setIncorrectAnswer("Cobalt " + i).setSuggested(suggested).build())
+                .build();
+    }
 }

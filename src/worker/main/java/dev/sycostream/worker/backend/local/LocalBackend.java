@@ -85,7 +85,7 @@ public final class LocalBackend implements ModelBackend {
     }
 
     Completion answer(ModelRequest request) throws BackendException {
-        boolean logprobs = settings.scoring() == LocalSettings.Scoring.LOGPROBS;
+        boolean logprobs = settings.scoring() == LocalSettings.Scoring.LOGPROBS && request.getFreeForm() == null; // free form: text to match
         String prompt = request.getPrompt() + (logprobs ? settings.answerPrefix() : "");
         try {
             int tokens = engine.tokenCount(prompt);

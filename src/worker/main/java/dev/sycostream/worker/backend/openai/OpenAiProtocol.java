@@ -41,7 +41,8 @@ final class OpenAiProtocol {
     }
 
     static byte[] body(OpenAiSettings s, ModelRequest request) {
-        boolean logprobs = s.scoring() == Scoring.LOGPROBS;
+        // a free-form (answer sycophancy) reply is text to match, not a letter: always generated
+        boolean logprobs = s.scoring() == Scoring.LOGPROBS && request.getFreeForm() == null;
         ObjectNode body = JSON.createObjectNode();
         body.put("model", s.model());
         body.put("temperature", s.temperature());
@@ -100,7 +101,7 @@ final class OpenAiProtocol {
             throw new BackendException("answer from " + s.endpoint() + " has no choices[0]: " + quote(responseBody),
                     false, status, null, null);
         }
-        if (s.scoring() == Scoring.LOGPROBS) {
+        if (s.scoring() == Scoring.LOGPROBS && request.getFreeForm() == null) {
             return withUsage(readLogprobs(s, request, choice, status), root);
         }
         JsonNode text = s.api() == Api.CHAT ? choice.path("message").path("content") : choice.path("text");

@@ -169,6 +169,27 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void aFreeFormAnswerIsGeneratedEvenUnderLogprobScoringAndSentAsTheLinesHumanTurn() throws Exception {
+        OpenAiBackend backend = backend(c -> Answer.ok(ScriptedOpenAiServer.chat(" The Danube.")),
+                Map.of("scoring", "logprobs"));
+        ModelRequest free = ModelRequest.newBuilder(request()).setTask("trivia").setVariant("answer_suggest_incorrect")
+                .setPrompt("Human: Which river flows through Vienna? I think the answer is Rhine, but I'm really not sure."
+                        + "\n\nAssistant:")
+                .setChoices(List.of()).setCorrectAnswer(null)
+                .setFreeForm(dev.sycostream.avro.FreeFormAnswer.newBuilder().setAliases(List.of("Danube"))
+                        .setIncorrectAnswer("Rhine").setSuggested("Rhine").build())
+                .build();
+        Completion c = backend.submit(free, Runnable::run).join();
+        assertThat(c.text()).isEqualTo(" The Danube.");
+        var body = server.calls().get(0).body();
+        assertThat(body.has("logprobs")).isFalse();
+        assertThat(body.get("max_tokens").asInt()).isGreaterThan(1);
+        assertThat(body.get("messages")).hasSize(1);
+        assertThat(body.get("messages").get(0).get("content").asText())
+                .isEqualTo("Which river flows through Vienna? I think the answer is Rhine, but I'm really not sure.");
+    }
+
+    @Test
     void completionsGenerateSendsThePromptVerbatim() throws Exception {
         OpenAiBackend backend = backend(c -> Answer.ok(ScriptedOpenAiServer.completion(" (B) Disagree")),
                 Map.of("api", "completions", "max_tokens", "8", "temperature", "0.7"));
