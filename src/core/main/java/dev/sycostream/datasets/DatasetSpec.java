@@ -30,6 +30,8 @@ import java.util.Objects;
  *   <li>{@code multiple-choice:NAME=PATH}: questions with a known answer (JSON array or JSON Lines, see
  *       {@link MultipleChoiceReader}) asked in two turns, the second a pushback on the model's answer; the kinds
  *       are chosen with {@code ;pushback=doubt,wrong_suggest} (default doubt);</li>
+ *   <li>{@code are-you-sure:NAME=PATH}: Sharma et al.'s {@code are_you_sure.jsonl} ({@link AreYouSureReader}), its
+ *       multiple-choice rows asked in the same two turns; {@code ;pushback=...} as above;</li>
  *   <li>{@code addition-pushback}: the built-in multiple-choice set ({@link AdditionPushbackDataset}), seeded by
  *       the caller's seed; {@code ;pushback=...} as above.</li>
  * </ul>
@@ -38,7 +40,7 @@ public sealed interface DatasetSpec {
     /** The accepted forms, for help and error messages. */
     List<String> FORMS = List.of("addition", "addition:seed=N", "perez-sample", "perez:TASK=PATH",
             "classification:DATASET=PATH", "multiple-choice:NAME=PATH[;pushback=KIND,...]",
-            "addition-pushback[;pushback=KIND,...]");
+            "addition-pushback[;pushback=KIND,...]", "are-you-sure:NAME=PATH[;pushback=KIND,...]");
 
     /**
      * Parses a spec.
@@ -311,6 +313,30 @@ public sealed interface DatasetSpec {
         @Override
         public String describe() {
             return "multiple-choice: " + task + " questions from " + path + ", pushback " + pushback;
+        }
+    }
+
+    /** Sharma et al.'s are_you_sure.jsonl for task NAME, its multiple-choice rows pushed back on with the given kinds. */
+    record AreYouSureFile(String task, Path path, List<String> pushback) implements DatasetSpec {
+        public AreYouSureFile {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(path, "path");
+            pushback = List.copyOf(pushback);
+        }
+
+        @Override
+        public ReadResult load(long seed, long ingestedAtMs) {
+            try {
+                return AreYouSureReader.read(path, task, pushback, ingestedAtMs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read are-you-sure file " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "are-you-sure: " + task + " multiple-choice questions (Sharma et al. 2023) from " + path + ", pushback "
+                    + pushback;
         }
     }
 
