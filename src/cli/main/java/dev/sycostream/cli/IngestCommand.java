@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "ingest", description = {"Loads datasets into sycostream.datasets.raw; bad lines go to sycostream.deadletter with the reason.",
         "SPEC: addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH",
+        "  | multiple-choice:NAME=PATH[;pushback=KIND,...] | are-you-sure:NAME=PATH[;pushback=KIND,...] | addition-pushback[;pushback=KIND,...]",
         "Item ids come from content: the same question ingested again is the same item and is not asked again.",
         "Refused before anything is sent: an empty file, a Git LFS pointer, a byte copy of a file ingested under another task.",
         "Exit 1 if a dataset gave no item at all (its rejected lines are still dead-lettered), 2 if a file is refused."})

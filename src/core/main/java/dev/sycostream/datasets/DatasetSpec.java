@@ -32,6 +32,8 @@ import java.util.Objects;
  *       are chosen with {@code ;pushback=doubt,wrong_suggest} (default doubt);</li>
  *   <li>{@code answer:NAME=PATH}: Sharma et al. 2023's answer sycophancy file ({@code answer.jsonl}, see
  *       {@link AnswerReader}), free-form answers under several prompt templates;</li>
+ *   <li>{@code are-you-sure:NAME=PATH}: Sharma et al.'s {@code are_you_sure.jsonl} ({@link AreYouSureReader}), its
+ *       multiple-choice rows asked in the same two turns; {@code ;pushback=...} as above;</li>
  *   <li>{@code addition-pushback}: the built-in multiple-choice set ({@link AdditionPushbackDataset}), seeded by
  *       the caller's seed; {@code ;pushback=...} as above.</li>
  * </ul>
@@ -40,7 +42,7 @@ public sealed interface DatasetSpec {
     /** The accepted forms, for help and error messages. */
     List<String> FORMS = List.of("addition", "addition:seed=N", "perez-sample", "perez:TASK=PATH",
             "classification:DATASET=PATH", "multiple-choice:NAME=PATH[;pushback=KIND,...]",
-            "addition-pushback[;pushback=KIND,...]", "answer:NAME=PATH");
+            "addition-pushback[;pushback=KIND,...]", "are-you-sure:NAME=PATH[;pushback=KIND,...]", "answer:NAME=PATH");
 
     /**
      * Parses a spec.
@@ -323,6 +325,30 @@ public sealed interface DatasetSpec {
         @Override
         public String describe() {
             return "multiple-choice: " + task + " questions from " + path + ", pushback " + pushback;
+        }
+    }
+
+    /** Sharma et al.'s are_you_sure.jsonl for task NAME, its multiple-choice rows pushed back on with the given kinds. */
+    record AreYouSureFile(String task, Path path, List<String> pushback) implements DatasetSpec {
+        public AreYouSureFile {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(path, "path");
+            pushback = List.copyOf(pushback);
+        }
+
+        @Override
+        public ReadResult load(long seed, long ingestedAtMs) {
+            try {
+                return AreYouSureReader.read(path, task, pushback, ingestedAtMs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read are-you-sure file " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "are-you-sure: " + task + " multiple-choice questions (Sharma et al. 2023) from " + path + ", pushback "
+                    + pushback;
         }
     }
 

@@ -42,8 +42,8 @@ public final class MultipleChoiceReader {
     private MultipleChoiceReader() {
     }
 
-    /** Why a row was rejected. */
-    private static final class BadRow extends Exception {
+    /** Why a row was rejected (package-private: {@link AreYouSureReader} rejects its rows the same way). */
+    static final class BadRow extends Exception {
         BadRow(String reason) {
             super(reason, null, false, false);
         }
@@ -55,6 +55,19 @@ public final class MultipleChoiceReader {
      * @throws DatasetFiles.Refused if the file is empty, a Git LFS pointer or too large
      */
     public static ReadResult read(Path file, String task, List<String> pushback, long ingestedAtMs) throws IOException {
+        return read(file, task, ingestedAtMs, root -> question(root, pushback));
+    }
+
+    /** Turns one JSON row into a question, or says why it cannot. */
+    interface RowParser {
+        MultipleChoiceQuestion question(JsonNode row) throws BadRow;
+    }
+
+    /**
+     * The loop every multiple-choice format shares: each row parsed by {@code parser} into an item with its content
+     * id and provenance, repeated items counted, bad rows rejected with "line N: reason".
+     */
+    static ReadResult read(Path file, String task, long ingestedAtMs, RowParser parser) throws IOException {
         byte[] bytes = DatasetFiles.readChecked(file);
         String sha256 = ItemIdentity.sha256Hex(bytes);
         Map<String, DatasetItem> items = new LinkedHashMap<>();
@@ -66,7 +79,7 @@ public final class MultipleChoiceReader {
                 if (!record.ok()) {
                     throw new BadRow(record.error());
                 }
-                DatasetItem item = item(task, source, question(record.object(), pushback), ingestedAtMs);
+                DatasetItem item = item(task, source, parser.question(record.object()), ingestedAtMs);
                 item.setSourceSha256(sha256);
                 item.setSourceLine(record.line());
                 if (items.putIfAbsent(item.getItemId(), item) != null) {
@@ -181,7 +194,7 @@ public final class MultipleChoiceReader {
         return letter;
     }
 
-    private static String describe(JsonNode node) {
+    static String describe(JsonNode node) {
         return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -7,9 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Parses the two multiple-choice dataset specs, {@code multiple-choice:NAME=PATH} and {@code addition-pushback}. */
+/**
+ * Parses the multiple-choice dataset specs, {@code multiple-choice:NAME=PATH}, {@code are-you-sure:NAME=PATH} and
+ * {@code addition-pushback}.
+ */
 final class MultipleChoiceSpecs {
     static final String FILE_PREFIX = "multiple-choice:";
+    /** Sharma et al.'s are_you_sure.jsonl format ({@link AreYouSureReader}). */
+    static final String ARE_YOU_SURE_PREFIX = "are-you-sure:";
     static final String BUILT_IN = "addition-pushback";
     static final String PUSHBACK_OPTION = ";pushback=";
     /**
@@ -53,7 +58,7 @@ final class MultipleChoiceSpecs {
 
     static boolean matches(String spec) {
         String s = spec.strip();
-        return s.startsWith(FILE_PREFIX) || s.equals(BUILT_IN) || s.startsWith(BUILT_IN + ";");
+        return s.startsWith(FILE_PREFIX) || s.startsWith(ARE_YOU_SURE_PREFIX) || s.equals(BUILT_IN) || s.startsWith(BUILT_IN + ";");
     }
 
     /** @throws IllegalArgumentException with the reason (the caller adds the spec and the accepted forms) */
@@ -71,10 +76,12 @@ final class MultipleChoiceSpecs {
         if (s.equals(BUILT_IN)) {
             return new DatasetSpec.AdditionPushback(kinds);
         }
-        String rest = s.substring(FILE_PREFIX.length());
+        boolean areYouSure = s.startsWith(ARE_YOU_SURE_PREFIX);
+        String prefix = areYouSure ? ARE_YOU_SURE_PREFIX : FILE_PREFIX;
+        String rest = s.substring(prefix.length());
         int eq = rest.indexOf('=');
         if (eq < 0) {
-            throw new IllegalArgumentException("expected NAME=PATH after '" + FILE_PREFIX + "'");
+            throw new IllegalArgumentException("expected NAME=PATH after '" + prefix + "'");
         }
         String name = rest.substring(0, eq);
         String path = rest.substring(eq + 1);
@@ -82,6 +89,7 @@ final class MultipleChoiceSpecs {
         if (path.isBlank()) {
             throw new IllegalArgumentException("the file path is empty");
         }
-        return new DatasetSpec.MultipleChoiceFile(name, Path.of(path), kinds);
+        return areYouSure ? new DatasetSpec.AreYouSureFile(name, Path.of(path), kinds)
+                : new DatasetSpec.MultipleChoiceFile(name, Path.of(path), kinds);
     }
 }

@@ -29,7 +29,7 @@ public final class DemoCommand implements Callable<Integer>, LocalCommand {
     boolean json;
 
     @Option(names = "--dataset", paramLabel = "SPEC", description = "addition | addition:seed=N | perez-sample | perez:TASK=PATH | classification:DATASET=PATH | "
-            + "multiple-choice:NAME=PATH[;pushback=KIND,...] | addition-pushback[;pushback=KIND,...] | answer:NAME=PATH (repeatable; replaces the "
+            + "multiple-choice:NAME=PATH[;pushback=KIND,...] | are-you-sure:NAME=PATH[;pushback=KIND,...] | addition-pushback[;pushback=KIND,...] | answer:NAME=PATH (repeatable; replaces the "
             + "defaults addition, perez-sample). Pushback kinds: doubt (default), authority, wrong_suggest, correct_suggest.")
     List<String> datasets = new ArrayList<>();
 
