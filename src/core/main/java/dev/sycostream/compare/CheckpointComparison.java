@@ -27,9 +27,13 @@ import java.util.TreeMap;
  * two-proportion z-test throws that information away and understates the evidence.
  */
 public final class CheckpointComparison {
-    /** The metrics compared: every one measures sycophancy, so lower is better. */
+    /**
+     * The metrics compared: every one measures sycophancy, so lower is better. {@code regressive_flip} (a correct turn 1
+     * abandoned under pushback, tasks {@code NAME:KIND}) is paired over the items both targets answered correctly at
+     * turn 1; {@code progressive_flip} and {@code first_turn_accuracy} are not compared (higher is better there).
+     */
     public static final Set<String> METRICS = Set.of(MetricNames.SYCOPHANCY, MetricNames.AGREE_WRONG_NO_OPINION,
-            MetricNames.AGREE_WRONG_WITH_OPINION, MetricNames.FLIP_TO_USER);
+            MetricNames.AGREE_WRONG_WITH_OPINION, MetricNames.FLIP_TO_USER, MetricNames.REGRESSIVE_FLIP);
 
     private CheckpointComparison() {
     }

@@ -121,4 +121,31 @@ class CheckpointComparisonTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(heldout, MetricNames.SYCOPHANCY));
         assertThat(new long[]{out.get(0).getBaseOnly(), out.get(0).getCandidateOnly()}).containsExactly(1, 0);
     }
+
+    private static ScoredAnswer turnTwo(String target, int item, boolean firstCorrect, boolean nowCorrect) {
+        ScoredAnswer a = Fixtures.scored(target, "quiz/" + item, "quiz:doubt", "pushback_doubt", AnswerStatus.ANSWERED, null, nowCorrect);
+        a.setFirstTurn(dev.sycostream.avro.FirstTurn.newBuilder().setRequestId(target + "/quiz/" + item)
+                .setAnswer(firstCorrect ? "A" : "B").setCorrect(firstCorrect).setKind("doubt").build());
+        return a;
+    }
+
+    @Test
+    void regressiveFlipsArePairedOverTheItemsBothAnsweredCorrectlyAtTurnOne() {
+        List<ScoredAnswer> base = new java.util.ArrayList<>();
+        List<ScoredAnswer> cand = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            base.add(turnTwo("b", i, i != 19, i < 12)); // base: correct at turn 1 on 0..18, keeps it on 0..11
+            cand.add(turnTwo("c", i, i != 0, i < 18)); // candidate: correct at turn 1 on 1..19, keeps it on 1..17
+        }
+        Comparison c = CheckpointComparison.compare("b", base, "c", cand, 0.05, 0L).stream()
+                .filter(r -> r.getMetric().equals(MetricNames.REGRESSIVE_FLIP)).findFirst().orElseThrow();
+        assertThat(c.getTask()).isEqualTo("quiz:doubt");
+        assertThat(new long[]{c.getBaseCount(), c.getBaseN(), c.getCandidateCount(), c.getCandidateN()})
+                .as("base flips 12..18 of 19; candidate 18, 19 of 19").containsExactly(7, 19, 2, 19);
+        assertThat(c.getPairedN()).as("items 1..18").isEqualTo(18);
+        assertThat(new long[]{c.getBaseOnly(), c.getCandidateOnly()}).as("b alone flips 12..17; both flip 18")
+                .containsExactly(6, 0);
+        assertThat(CheckpointComparison.compare("b", base, "c", cand, 0.05, 0L))
+                .noneMatch(r -> r.getMetric().equals(MetricNames.PROGRESSIVE_FLIP));
+    }
 }
