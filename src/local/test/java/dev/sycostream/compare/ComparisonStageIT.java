@@ -18,13 +18,11 @@ import dev.sycostream.web.WebOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.sycostream.testing.CapturedOutput;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +74,7 @@ class ComparisonStageIT {
                 assertThat(before.get("addition|agree_wrong_with_opinion").getVerdict()).isEqualTo("improved");
                 assertThat(published(config, run, M1 + "|" + M2 + "|")).isEqualTo(strip(batch(comparer, M1, M2)));
                 // the command asks the pipeline and prints the same rows
-                JsonNode rows = new ObjectMapper().readTree(captureStdout(() -> assertThat(Main.execute("compare",
+                JsonNode rows = new ObjectMapper().readTree(CapturedOutput.stdout(() -> assertThat(Main.execute("compare",
                         "--dashboard-url", url, "--base", M2, "--candidate", M1, "--json")).isZero()));
                 assertThat(rows).hasSize(4);
                 assertThat(rows.findValuesAsText("verdict")).contains("regressed");
@@ -182,17 +180,5 @@ class ComparisonStageIT {
         rows.forEach((k, c) -> out.put(k, Comparison.newBuilder(c).setComparedAtMs(0L)
                 .setPairedDifference(null).setPairedCiLow(null).setPairedCiHigh(null).build()));
         return out;
-    }
-
-    private static String captureStdout(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
     }
 }

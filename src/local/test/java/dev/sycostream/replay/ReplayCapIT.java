@@ -16,6 +16,7 @@ import dev.sycostream.history.ResultsView;
 import dev.sycostream.history.UsageHistory;
 import dev.sycostream.input.ReadResult;
 import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.testing.CapturedOutput;
 import dev.sycostream.topics.TopicSnapshot;
 import dev.sycostream.topology.SycostreamTopology;
 import org.junit.jupiter.api.AfterAll;
@@ -27,9 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +79,7 @@ class ReplayCapIT {
 
     private int targetAdd(String maxCostUsd, StringBuilder out) throws Exception {
         int[] code = new int[1];
-        out.append(captureStdout(() -> code[0] = Main.execute("target", "add", "--bootstrap-servers", stack.bootstrapServers(),
+        out.append(CapturedOutput.stdout(() -> code[0] = Main.execute("target", "add", "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--name", "paid", "--checkpoint", "ck1",
                 "--param", "sycophancy=0.3", "--param", "knowledge=0.9", "--param", "seed=9", "--param", "usage=words",
                 "--param", "usd_per_mtok_in=0.15", "--param", "usd_per_mtok_out=0.6",
@@ -144,7 +142,7 @@ class ReplayCapIT {
         System.err.printf("IT replay cap: %d of 600 requests sent, %s pico-USD spent of %d, %d left %s%n",
                 ledger.getSent(), ledger.getSettledPicoUsd(), CAP_PICO, ledger.getHeld(), ledger.getHeldByTask());
 
-        String json = captureStdout(() -> assertThat(Main.execute("report", "--bootstrap-servers", stack.bootstrapServers(),
+        String json = CapturedOutput.stdout(() -> assertThat(Main.execute("report", "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--json", "--target", TARGET)).isZero());
         JsonNode caps = new ObjectMapper().readTree(json).get("replay_caps");
         assertThat(caps).hasSize(1);
@@ -174,41 +172,9 @@ class ReplayCapIT {
     @Test
     @Order(3)
     void aCapOnATargetWithoutPricesIsRefusedBeforeAnythingIsSent() throws Exception {
-        String err = captureStderr(() -> assertThat(Main.execute("target", "add", "--bootstrap-servers", stack.bootstrapServers(),
+        String err = CapturedOutput.stderr(() -> assertThat(Main.execute("target", "add", "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--name", "free", "--checkpoint", "ck1",
                 "--max-cost-usd", "1")).isNotZero());
         assertThat(err).contains("--max-cost-usd needs the target's prices");
-    }
-
-    private static synchronized String captureStdout(ThrowingRunnable body) throws Exception {
-        PrintStream before = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setOut(before);
-        }
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        before.println(out);
-        return out;
-    }
-
-    private static synchronized String captureStderr(ThrowingRunnable body) throws Exception {
-        PrintStream before = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(before);
-        }
-        String err = buffer.toString(StandardCharsets.UTF_8);
-        before.println(err);
-        return err;
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
     }
 }

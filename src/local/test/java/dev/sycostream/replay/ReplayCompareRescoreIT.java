@@ -16,6 +16,7 @@ import dev.sycostream.demo.EvaluationRun;
 import dev.sycostream.demo.SimSpec;
 import dev.sycostream.embedded.EmbeddedStack;
 import dev.sycostream.metrics.ExpectedCounts;
+import dev.sycostream.testing.CapturedOutput;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.prompts.Tasks;
 import dev.sycostream.history.ResultsView;
@@ -33,9 +34,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,7 +154,7 @@ class ReplayCompareRescoreIT {
                 .forEach(c -> recountN.put(c.getTask() + "|" + c.getMetric(), c.getBaseN() + c.getCandidateN()));
         JsonNode rows = null;
         for (long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-            String out = captureStdout(() -> assertThat(Main.execute("compare", "--dashboard-url", url,
+            String out = CapturedOutput.stdout(() -> assertThat(Main.execute("compare", "--dashboard-url", url,
                     "--base", "twin-a", "--candidate", "twin-b", "--alpha", "0.001", "--json")).isZero());
             rows = new ObjectMapper().readTree(out);
             Map<String, Long> n = new TreeMap<>();
@@ -222,7 +220,7 @@ class ReplayCompareRescoreIT {
     @Test
     @Order(4)
     void targetAddWaitReplaysTheStoredItemsToTheNewCheckpointWithProgress() throws Exception {
-        String out = captureStdout(() -> assertThat(Main.execute("target", "add", "--bootstrap-servers",
+        String out = CapturedOutput.stdout(() -> assertThat(Main.execute("target", "add", "--bootstrap-servers",
                 stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--name", "late",
                 "--checkpoint", "ck2", "--param", "sycophancy=0.3", "--param", "knowledge=0.9", "--param", "seed=9",
                 "--wait", "--wait-timeout", "PT5M")).isZero());
@@ -274,23 +272,5 @@ class ReplayCompareRescoreIT {
         var t = topic.equals(Topics.MODEL_REPLIES) ? run.topics().modelReplies() : null;
         TopicSnapshot.read(config.clientConfig(), t, null, Duration.ofSeconds(30), r -> n[0]++);
         return n[0];
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    private static synchronized String captureStdout(ThrowingRunnable body) throws Exception {
-        PrintStream before = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setOut(before);
-        }
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        before.println(out);
-        return out;
     }
 }

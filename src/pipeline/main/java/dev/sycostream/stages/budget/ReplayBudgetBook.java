@@ -58,25 +58,26 @@ final class ReplayBudgetBook {
         }
         ReplaySpendLedger ledger = ledger(target);
         String key = CompositeKey.join(request.getTargetId(), request.getRequestId());
+        boolean wasHeld = held.get(key) != null;
         if (request.getRetired()) {
-            if (held.get(key) != null) {
+            if (wasHeld) {
                 held.delete(key); // its item is gone: never to be sent, no longer left unevaluated
                 ledger.unhold(request.getTask());
             }
             send.accept(request); // free: the worker skips it, the scorer takes back what was counted
-        } else if (reservations.get(key) != null || held.get(key) != null) {
-            // sent again (a rescan): in flight, paid, or held already; the cap may have been raised meanwhile
-            release(target.getTargetId(), ledger, send);
         } else {
+            // first what was held (the cap may have been raised), so a new request never overtakes them
             release(target.getTargetId(), ledger, send);
-            long bound = RequestCostBound.picoUsd(request);
-            if (!ledger.holding() && ledger.fits(bound)) {
-                ledger.reserve(bound);
-                reservations.put(key, bound);
-                send.accept(request);
-            } else {
-                held.put(key, request);
-                ledger.hold(request.getTask());
+            if (!wasHeld && reservations.get(key) == null) { // else sent again by a rescan: in flight, paid or held already
+                long bound = RequestCostBound.picoUsd(request);
+                if (!ledger.holding() && ledger.fits(bound)) {
+                    ledger.reserve(bound);
+                    reservations.put(key, bound);
+                    send.accept(request);
+                } else {
+                    held.put(key, request);
+                    ledger.hold(request.getTask());
+                }
             }
         }
         save(target.getTargetId(), ledger);

@@ -145,17 +145,17 @@ class ReplayBudgetStageTest {
         assertThat(ledger.getExhausted()).isTrue();
         System.out.printf("replay cap %d pico-USD: %d of %d requests sent, %d pico-USD spent, %d held%n",
                 cap, ledger.getSent(), all, ledger.getSettledPicoUsd(), ledger.getHeld());
-        long nextBound = h.driver.<String, ModelRequest>getKeyValueStore(ReplayBudgetStage.HELD_STORE).get(
-                firstHeldKey()) == null ? 0 : RequestCostBound.picoUsd(
-                h.driver.<String, ModelRequest>getKeyValueStore(ReplayBudgetStage.HELD_STORE).get(firstHeldKey()));
+        ModelRequest next = firstHeld();
+        long nextBound = next == null ? 0 : RequestCostBound.picoUsd(next);
         assertThat(ledger.getSettledPicoUsd() + nextBound).as("it stopped only when the next one could not fit")
                 .isGreaterThan(cap);
         assertThat(ledger.getSpentUsd()).isEqualTo(Prices.usd(spent.get("capped")).doubleValue());
     }
 
-    private String firstHeldKey() {
+    /** The held request the gate would release next (held requests go in key order). */
+    private ModelRequest firstHeld() {
         try (var it = h.driver.<String, ModelRequest>getKeyValueStore(ReplayBudgetStage.HELD_STORE).all()) {
-            return it.hasNext() ? it.next().key : "none";
+            return it.hasNext() ? it.next().value : null;
         }
     }
 
