@@ -71,7 +71,7 @@ public final class ComparisonStage {
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMPARISONS_STORE),
                 Serdes.String(), topics.metricsComparisons().valueSerde()));
-        // reduced to the item's outcomes before the repartition: the topic then carries a few dozen bytes per
+        // reduced to the item's outcomes before the repartition: the topic then carries ids and metric names per
         // answer instead of the whole ScoredAnswer (reply text, first turn), and answers that observe no compared
         // metric do not travel at all
         KStream<String, SpecificRecord> out = evaluation.filter((k, a) -> a != null, Named.as("compare-answers"))
