@@ -15,11 +15,6 @@ import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +32,18 @@ import java.util.function.Supplier;
 public final class StreamsDashboardData implements DashboardData {
     private static final long EXPECTED_CACHE_MS = 2_000;
 
-    private final Supplier<KafkaStreams> streams;
+    private final StoreReader stores;
     private volatile Optional<ExpectedCounts> expectedCache = Optional.empty();
     private volatile List<Provenance.TaskSource> datasetsCache = List.of();
     private volatile long expectedAt;
 
     /** @param streams the current client (the pipeline may replace it on restart) */
     public StreamsDashboardData(Supplier<KafkaStreams> streams) {
-        this.streams = streams;
+        this(new StoreReader(streams));
+    }
+
+    public StreamsDashboardData(StoreReader stores) {
+        this.stores = stores;
     }
 
     @Override
@@ -90,26 +89,6 @@ public final class StreamsDashboardData implements DashboardData {
     }
 
     private <V> List<KeyValue<String, V>> entries(String storeName) {
-        KafkaStreams client = streams.get();
-        if (client == null) {
-            throw new DashboardData.NotReadyException("the pipeline has not started yet", null);
-        }
-        List<KeyValue<String, V>> out = new ArrayList<>();
-        try {
-            ReadOnlyKeyValueStore<String, V> store = client.store(
-                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
-            try (KeyValueIterator<String, V> it = store.all()) {
-                while (it.hasNext()) {
-                    KeyValue<String, V> kv = it.next();
-                    if (kv.value != null) {
-                        out.add(kv);
-                    }
-                }
-            }
-        } catch (InvalidStateStoreException e) {
-            throw new DashboardData.NotReadyException("store " + storeName + " cannot be queried while the pipeline is "
-                    + client.state() + "; retry shortly (" + e.getMessage() + ")", e);
-        }
-        return out;
+        return stores.entries(storeName);
     }
 }

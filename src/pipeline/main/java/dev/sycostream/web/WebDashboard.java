@@ -16,12 +16,13 @@ public final class WebDashboard implements AutoCloseable {
     private final ComparisonView comparisons;
 
     private WebDashboard(PipelineApp app, SycostreamConfig config, WebOptions options) {
-        StreamsDashboardData data = new StreamsDashboardData(app::streams);
+        StoreReader stores = new StoreReader(app::streams);
+        StreamsDashboardData data = new StreamsDashboardData(stores);
         feed = new LiveFeed(config.clientConfig(), new Topics(config.serdeConfig()), hub, metrics);
         comparisons = new ComparisonView(app::streams, config.clientConfig(), new Topics(config.serdeConfig()));
         try {
             HistoryViews insights =
-                    new HistoryViews(config.clientConfig(), new Topics(config.serdeConfig()), comparisons);
+                    new HistoryViews(stores, comparisons);
             server = new DashboardServer(options, new Api(data), insights, metrics, hub, () -> {
                 metrics.bindStreams(app.streams());
                 metrics.update(data.results());
