@@ -25,6 +25,16 @@ public final class HistoryViews {
         this.comparisons = comparisons;
     }
 
+    /** {@code GET /internal/store}: this instance's part of a shared store, for a peer; see {@link StoreReader#internal}. */
+    public Api.Response internalStore(Map<String, String> query) {
+        return stores.internal(query);
+    }
+
+    /** {@code GET /internal/compare}: this instance's part of a comparison, for a peer; see {@link ComparisonView#internal}. */
+    public Api.Response internalCompare(Map<String, String> query) {
+        return comparisons.internal(query);
+    }
+
     /** {@code GET /api/probing}: probe rounds and drift episodes, see {@link ProbingView}. */
     public Api.Response probing() {
         return probing.probing();

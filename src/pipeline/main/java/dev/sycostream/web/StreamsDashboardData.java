@@ -25,9 +25,9 @@ import java.util.function.Supplier;
  * {@link DashboardData} by interactive queries over this instance's stores: {@value DashboardStores#RESULTS_STORE}
  * (a table of {@code sycostream.metrics.results}), the global targets store and the fan-out's items store.
  *
- * <p>The targets store is global (complete on every instance). The results and items stores are partitioned: with
- * several pipeline instances each serves the partitions it owns; there is no forwarding between instances, so run
- * the dashboard against a single instance (as {@code demo} does) or read {@code /api/metrics} from each.
+ * <p>The targets store is global (complete on every instance). The results, usage and items stores are partitioned:
+ * with several pipeline instances {@link StoreReader} reads each from every instance that owns part of it, so any
+ * instance's dashboard answers for all partitions.
  */
 public final class StreamsDashboardData implements DashboardData {
     private static final long EXPECTED_CACHE_MS = 2_000;
@@ -48,12 +48,19 @@ public final class StreamsDashboardData implements DashboardData {
 
     @Override
     public List<EvalTarget> targets() {
-        return values(RequestFanoutStage.TARGETS_STORE);
+        // global: complete on every instance
+        return stores.<EvalTarget>localEntries(RequestFanoutStage.TARGETS_STORE).stream().map(kv -> kv.value).toList();
     }
 
     @Override
     public List<MetricResult> results() {
         return values(DashboardStores.RESULTS_STORE);
+    }
+
+    /** One key of {@value DashboardStores#RESULTS_STORE}, from the instance that owns it. */
+    @Override
+    public Optional<MetricResult> result(String key) {
+        return Optional.ofNullable(stores.<MetricResult>get(DashboardStores.RESULTS_STORE, key));
     }
 
     @Override
