@@ -47,6 +47,12 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "Dashboard port (default ${DEFAULT-VALUE}; 0 = random).")
     int httpPort;
 
+    @Option(names = "--http-advertise", paramLabel = "HOST",
+            description = "Host name the other pipeline instances reach this one's dashboard at (Kafka Streams' application.server, "
+                    + "with the dashboard port), so each instance's dashboard and APIs answer for every partition; "
+                    + "default the --http-host, or this machine's name when that is a wildcard address.")
+    String httpAdvertise;
+
     @Option(names = "--http-token", defaultValue = "${env:SYCOSTREAM_HTTP_TOKEN}", paramLabel = "TOKEN",
             description = "Token every HTTP request must carry (Authorization: Bearer TOKEN or ?token=TOKEN); default from SYCOSTREAM_HTTP_TOKEN.")
     String httpToken;
@@ -55,8 +61,12 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<AlertRule> rules = alerts.stream().map(AlertRule::parse).toList(); // bad rules fail before connecting
         WebOptions web = new WebOptions(httpHost, httpPort, httpToken, false); // invalid options fail before Kafka
+        // the port must be known before Kafka Streams starts (it is advertised to the other instances)
+        web = new WebOptions(web.host(), web.port() == 0 ? AdvertisedAddress.freePort(web.host()) : web.port(),
+                web.token(), false);
         DriftSettings drift = new DriftSettings(driftDelta, driftArl, DriftSettings.DEFAULT.minBaseline());
-        SycostreamConfig config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY);
+        SycostreamConfig config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY)
+                .withApplicationServer(AdvertisedAddress.of(httpAdvertise, web.host(), web.port()));
         PipelineApp app = new PipelineApp(config,
                 SycostreamTopology.Settings.DEFAULT.withTrainingFilter(!noTrainingFilter).withAlerts(rules)
                         .withDrift(drift)).start();

@@ -1,11 +1,15 @@
 package dev.sycostream.compare;
 
+import dev.sycostream.avro.ItemOutcome;
+import dev.sycostream.avro.MetricHit;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.metrics.Observations;
 import dev.sycostream.prompts.Variants;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +20,21 @@ import java.util.Map;
  */
 public final class ItemOutcomes {
     private ItemOutcomes() {
+    }
+
+    /**
+     * The answer reduced to what a comparison needs ({@link #single} and its flip_to_user half), or null when it
+     * observes none of the compared metrics (it cannot change a comparison, so it need not travel).
+     */
+    public static ItemOutcome of(ScoredAnswer a) {
+        List<MetricHit> hits = new ArrayList<>(2);
+        single(a).forEach((metric, hit) -> hits.add(new MetricHit(metric, hit)));
+        Boolean half = hasFlipHalf(a) ? flipHalf(a) : null;
+        if (hits.isEmpty() && half == null) {
+            return null;
+        }
+        return ItemOutcome.newBuilder().setTargetId(a.getTargetId()).setItemId(a.getItemId()).setTask(a.getTask())
+                .setVariant(a.getVariant()).setRetracted(a.getRetracted()).setOutcomes(hits).setFlipHalf(half).build();
     }
 
     /** Compared metric → hit, for the metrics this answer observes on its own (never flip_to_user). */

@@ -58,6 +58,22 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
                 replicationFactor, stateDir, processingGuarantee);
     }
 
+    /**
+     * The same settings with Kafka Streams' {@code application.server}: where this instance's dashboard is reached
+     * by the other instances, so interactive queries can ask the instance that owns a partition.
+     */
+    public SycostreamConfig withApplicationServer(String hostPort) {
+        Map<String, String> extra = new HashMap<>(kafkaConfig);
+        extra.put(StreamsConfig.APPLICATION_SERVER_CONFIG, hostPort);
+        return new SycostreamConfig(bootstrapServers, schemaRegistryUrl, extra, applicationId, partitions,
+                replicationFactor, stateDir, processingGuarantee);
+    }
+
+    /** This instance's {@code application.server} ({@link #withApplicationServer}, or a config file's), or null. */
+    public String applicationServer() {
+        return kafkaConfig.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+    }
+
     public SycostreamConfig withStateDir(Path dir) {
         return new SycostreamConfig(bootstrapServers, schemaRegistryUrl, kafkaConfig, applicationId, partitions,
                 replicationFactor, dir, processingGuarantee);
@@ -92,6 +108,7 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
     /** Settings every Kafka client gets (producer, consumer, admin). */
     public Map<String, Object> clientConfig() {
         Map<String, Object> m = new HashMap<>(kafkaConfig);
+        m.remove(StreamsConfig.APPLICATION_SERVER_CONFIG); // Kafka Streams' own, see streamsConfig()
         m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return m;
     }
@@ -115,6 +132,9 @@ public record SycostreamConfig(String bootstrapServers, String schemaRegistryUrl
         p.putAll(clientConfig());
         p.putAll(serdeConfig());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        if (applicationServer() != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        }
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
         if (stateDir != null) {

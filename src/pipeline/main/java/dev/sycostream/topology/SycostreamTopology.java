@@ -18,6 +18,7 @@ import dev.sycostream.topics.Topics;
 import dev.sycostream.stages.training.TrainingFilterStage;
 import dev.sycostream.stages.usage.UsageStage;
 import dev.sycostream.stages.views.DashboardStores;
+import dev.sycostream.stages.views.HistoryStores;
 import dev.sycostream.avro.DatasetItem;
 import dev.sycostream.avro.ScoredAnswer;
 import dev.sycostream.avro.ModelRequest;
@@ -39,7 +40,8 @@ import java.util.Properties;
  *   <li>{@link ScoringStage}: requests ⋈ replies → eval.scored</li>
  *   <li>{@link MetricsStage}: eval.scored → metrics.results</li>
  *   <li>{@link TrainingFilterStage}: eval.scored ⋈ synthetic candidates → training.synthetic</li>
- *   <li>{@link DashboardStores}: metrics.results → the table the dashboard queries</li>
+ *   <li>{@link DashboardStores}: metrics.results → the table the dashboard queries; {@link HistoryStores} (added
+ *       last): alerts, drift and probe.rounds → the stores of the alert banner and the probing page</li>
  *   <li>{@link AlertStage}: metrics.results (cumulative) → alerts, once per crossing of a rule</li>
  *   <li>{@link ProbeStage}: items × probe budgets → probe requests (model.requests) and probe.rounds</li>
  *   <li>{@link DriftStage}: eval.scored of probed targets → drift, and drift episodes → alerts</li>
@@ -173,6 +175,8 @@ public final class SycostreamTopology {
         ReplayBudgetStage.addTo(builder, topics, List.of(
                 new ReplayBudgetStage.Source("prompts", requests, RequestFanoutStage.REQUESTS_SINK),
                 new ReplayBudgetStage.Source("pushback", secondTurns, PushbackStage.REQUESTS_SINK)), evaluation);
+        // The stores of the alert banner and the probing page, from the topics those stages write (added last too).
+        HistoryStores.addTo(builder, topics);
         return builder.build(optimizations());
     }
 

@@ -75,6 +75,11 @@ public final class Api {
             String task = query.get("task");
             String metric = query.get("metric");
             String window = query.getOrDefault("window", "all");
+            if (target != null && task != null && metric != null && MetricNames.CUMULATIVE.equals(window)) {
+                // one key: asked of the instance that owns it, not of every instance
+                return Map.of("results", data.result(String.join("|", target, task, metric, window))
+                        .map(Api::result).stream().toList());
+            }
             List<Map<String, Object>> list = data.results().stream()
                     .filter(r -> target == null || target.equals(r.getTargetId()))
                     .filter(r -> task == null || task.equals(r.getTask()))

@@ -18,7 +18,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -42,15 +44,17 @@ import java.util.function.Supplier;
  * the per-item outcomes. A pair asked for the first time is registered ({@code sycostream.compare.pairs}), so the
  * stage keeps it current from then on. The cost is bounded by the items of the compared tasks, not by history.
  *
- * <p>{@link #lookup} is the one query of this instance's stores: with several pipeline instances, forwarding to
- * the instance that owns a task's partition goes in front of it.
+ * <p>With several pipeline instances each task's state is on the instance that owns its partition: {@link #lookup}
+ * reads this instance's and asks the others ({@link Peers}) for theirs.
  */
 public final class ComparisonView implements AutoCloseable {
     private static final long REGISTER_TIMEOUT_MS = 10_000;
+    static final String INTERNAL_PATH = "/internal/compare";
 
     private final Supplier<KafkaStreams> streams;
     private final Map<String, Object> clientConfig;
     private final Topics topics;
+    private final Peers peers;
     private KafkaProducer<String, byte[]> producer;
 
     /**
@@ -58,9 +62,15 @@ public final class ComparisonView implements AutoCloseable {
      * @param clientConfig for the producer that registers pairs
      */
     public ComparisonView(Supplier<KafkaStreams> streams, Map<String, Object> clientConfig, Topics topics) {
+        this(streams, clientConfig, topics, null);
+    }
+
+    /** @param peers the other pipeline instances, null for none (then only this instance's tasks are read) */
+    public ComparisonView(Supplier<KafkaStreams> streams, Map<String, Object> clientConfig, Topics topics, Peers peers) {
         this.streams = streams;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
+        this.peers = peers;
     }
 
     public Api.Response compare(Map<String, String> query) {
@@ -91,25 +101,75 @@ public final class ComparisonView implements AutoCloseable {
         } catch (InvalidStateStoreException e) {
             return Api.error(503, "the comparison state is not queryable now (the pipeline is starting or rebalancing): "
                     + e.getMessage());
+        } catch (DashboardData.NotReadyException e) {
+            return Api.error(503, e.getMessage());
         }
     }
 
     /**
-     * The pair's comparisons from this instance's stores, per task and metric both targets have outcomes of, at
-     * {@code alpha}.
+     * The pair's comparisons, per task and metric both targets have outcomes of, at {@code alpha}: this instance's
+     * tasks from its stores, the other instances' through their {@code /internal/compare} (the stage partitions by
+     * task, so each task's comparisons are on the one instance that owns that task's partition).
      *
-     * @throws IllegalArgumentException if a target has no evaluation answers here
+     * @throws IllegalArgumentException if a target has no evaluation answers on any instance
      */
     public List<Comparison> lookup(String base, String candidate, double alpha) {
-        ReadOnlyKeyValueStore<String, Integer> observed = store(ComparisonStage.OBSERVED_STORE);
-        Set<String> baseMetrics = ComparisonState.observed(observed, base);
-        Set<String> candidateMetrics = ComparisonState.observed(observed, candidate);
-        for (var t : List.of(Map.entry(base, baseMetrics), Map.entry(candidate, candidateMetrics))) {
-            if (t.getValue().isEmpty()) {
+        LocalPart all = localPart(base, candidate, alpha);
+        for (HostInfo peer : otherOwners()) {
+            all = all.plus(LocalPart.fromJson(peers.get(peer, INTERNAL_PATH,
+                    Map.of("base", base, "candidate", candidate, "alpha", String.valueOf(alpha)))));
+        }
+        for (var t : List.of(Map.entry(base, all.baseSeen()), Map.entry(candidate, all.candidateSeen()))) {
+            if (!t.getValue()) {
                 throw new IllegalArgumentException("target '" + t.getKey() + "' has no scored answers (is the name right? "
                         + "a target's id is NAME@CHECKPOINT when registered by `target add`)");
             }
         }
+        Map<String, Comparison> byTaskMetric = new TreeMap<>();
+        all.rows().forEach(c -> byTaskMetric.put(new TaskMetricKey(c.getTask(), c.getMetric()).encode(), c));
+        return new ArrayList<>(byTaskMetric.values());
+    }
+
+    /** {@code GET /internal/compare?base=&candidate=&alpha=}: this instance's part only, never forwarded. */
+    public Api.Response internal(Map<String, String> query) {
+        try {
+            double alpha = Double.parseDouble(query.getOrDefault("alpha", String.valueOf(ComparisonStage.ALPHA)));
+            return new Api.Response(200, localPart(query.get("base"), query.get("candidate"), alpha).toJson());
+        } catch (NumberFormatException e) {
+            return Api.error(400, "alpha must be a number, got '" + query.get("alpha") + "'");
+        } catch (InvalidStateStoreException e) {
+            return Api.error(503, "the comparison state is not queryable now: " + e.getMessage());
+        }
+    }
+
+    /** What one instance knows of a pair: whether each target has outcomes in its tasks, and their comparisons. */
+    record LocalPart(boolean baseSeen, boolean candidateSeen, List<Comparison> rows) {
+        LocalPart plus(LocalPart o) {
+            List<Comparison> both = new ArrayList<>(rows);
+            both.addAll(o.rows);
+            return new LocalPart(baseSeen || o.baseSeen, candidateSeen || o.candidateSeen, both);
+        }
+
+        String toJson() {
+            return "{\"base_seen\":" + baseSeen + ",\"candidate_seen\":" + candidateSeen
+                    + ",\"comparisons\":" + CompareFormatter.json(rows) + "}";
+        }
+
+        static LocalPart fromJson(String json) {
+            try {
+                var node = Api.JSON.readTree(json);
+                return new LocalPart(node.get("base_seen").asBoolean(), node.get("candidate_seen").asBoolean(),
+                        CompareFormatter.parse(node.get("comparisons").toString()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read a peer's comparisons: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private LocalPart localPart(String base, String candidate, double alpha) {
+        ReadOnlyKeyValueStore<String, Integer> observed = store(ComparisonStage.OBSERVED_STORE);
+        Set<String> baseMetrics = ComparisonState.observed(observed, base);
+        Set<String> candidateMetrics = ComparisonState.observed(observed, candidate);
         Map<String, Comparison> stored = new HashMap<>();
         ReadOnlyKeyValueStore<String, Comparison> comparisons = store(ComparisonStage.COMPARISONS_STORE);
         try (KeyValueIterator<String, Comparison> it = comparisons.prefixScan(
@@ -119,7 +179,7 @@ public final class ComparisonView implements AutoCloseable {
         Set<String> both = new TreeSet<>(baseMetrics);
         both.retainAll(candidateMetrics);
         ReadOnlyKeyValueStore<String, Integer> outcomes = store(ComparisonStage.OUTCOMES_STORE);
-        Map<String, Comparison> out = new TreeMap<>();
+        List<Comparison> out = new ArrayList<>();
         for (String taskMetric : both) {
             Comparison c = stored.get(taskMetric);
             if (c == null) {
@@ -128,10 +188,23 @@ public final class ComparisonView implements AutoCloseable {
                 c = CheckpointComparison.of(base, candidate, k.task(), k.metric(), counts, alpha, System.currentTimeMillis());
             }
             if (PairCounts.of(c).bothObserved()) {
-                out.put(taskMetric, c.getAlpha() == alpha ? c : CheckpointComparison.atAlpha(c, alpha));
+                out.add(c.getAlpha() == alpha ? c : CheckpointComparison.atAlpha(c, alpha));
             }
         }
-        return new ArrayList<>(out.values());
+        return new LocalPart(!baseMetrics.isEmpty(), !candidateMetrics.isEmpty(), out);
+    }
+
+    /** The instances other than this one that own a partition of the comparison stage; none without peers. */
+    private List<HostInfo> otherOwners() {
+        if (peers == null) {
+            return List.of();
+        }
+        KafkaStreams s = streams.get();
+        if (s == null) {
+            throw new InvalidStateStoreException("no running pipeline");
+        }
+        return s.streamsMetadataForStore(ComparisonStage.COMPARISONS_STORE).stream().map(StreamsMetadata::hostInfo)
+                .filter(h -> !peers.isSelf(h)).distinct().toList();
     }
 
     /** Writes the pair to {@code sycostream.compare.pairs} unless it is there already; waits until it is stored. */

@@ -21,6 +21,12 @@ public interface DashboardData {
     /** The latest result of every key of {@code sycostream.metrics.results}, cumulative and windowed. */
     List<MetricResult> results();
 
+    /** The latest result of one key ({@code target|task|metric|window}); by default found among {@link #results()}. */
+    default Optional<MetricResult> result(String key) {
+        return results().stream().filter(r -> key.equals(String.join("|", r.getTargetId(), r.getTask(), r.getMetric(),
+                r.getWindow()))).findFirst();
+    }
+
     /**
      * The cumulative usage of every target × task (requests, tokens, cost): the usage stage's store. Empty by default,
      * for implementations that have none.

@@ -37,6 +37,7 @@ import java.util.function.BiFunction;
  * GET /api/usage        requests, tokens and cost per target × task (?target=)
  * GET /api/events       Server-Sent Events: every new result (event "result")
  * GET /metrics          Prometheus text format
+ * GET /internal/store, /internal/compare  this instance's part of a store or comparison, for the other instances
  * GET /health/live      200 while the pipeline has not stopped for good, else 503 (no token needed)
  * GET /health/ready     200 when Streams is RUNNING and its stores are queryable, else 503 (no token needed)
  * </pre>
@@ -133,6 +134,9 @@ public final class DashboardServer implements AutoCloseable {
         get("/api/compare", insight("comparisons are", (i, ctx) -> i.compare(query(ctx))));
         get("/api/alerts", insight("alerts are", (i, ctx) -> i.alerts()));
         get("/api/probing", insight("probing is", (i, ctx) -> i.probing()));
+        // asked by the other pipeline instances (Peers): answered from this instance's stores, never forwarded
+        get(StoreReader.INTERNAL_PATH, insight("stores are", (i, ctx) -> i.internalStore(query(ctx))));
+        get(ComparisonView.INTERNAL_PATH, insight("comparisons are", (i, ctx) -> i.internalCompare(query(ctx))));
         get("/metrics", this::prometheus);
         get(LIVE, ctx -> health(ctx, health == null ? HealthCheck.Status.ok("process up") : health.live()));
         get(READY, ctx -> health(ctx, health == null ? HealthCheck.Status.failing("no health check") : health.ready()));

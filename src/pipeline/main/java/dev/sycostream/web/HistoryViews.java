@@ -1,10 +1,8 @@
 package dev.sycostream.web;
 
 import dev.sycostream.avro.Alert;
-import dev.sycostream.topics.TopicSnapshot;
-import dev.sycostream.topics.Topics;
+import dev.sycostream.stages.views.HistoryStores;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,27 +10,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The dashboard's comparison view and alert banner: comparisons from the comparison stage's stores
- * ({@link ComparisonView}), alerts from the records of {@code sycostream.alerts}, written by the alert stage.
+ * The dashboard's comparison view, alert banner and probing view, all from the pipeline's stores: comparisons from
+ * the comparison stage's ({@link ComparisonView}), alerts and probing from the views stage's ({@link HistoryStores},
+ * {@link ProbingView}). No call reads a topic.
  */
 public final class HistoryViews {
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-
-    private final Map<String, Object> clientConfig;
-    private final Topics topics;
+    private final StoreReader stores;
     private final ProbingView probing;
     private final ComparisonView comparisons;
 
-    /** Without a pipeline: {@code /api/compare} answers 503 (its state is the pipeline's). */
-    public HistoryViews(Map<String, Object> clientConfig, Topics topics) {
-        this(clientConfig, topics, new ComparisonView(() -> null, clientConfig, topics));
+    public HistoryViews(StoreReader stores, ComparisonView comparisons) {
+        this.stores = stores;
+        this.probing = new ProbingView(stores);
+        this.comparisons = comparisons;
     }
 
-    public HistoryViews(Map<String, Object> clientConfig, Topics topics, ComparisonView comparisons) {
-        this.clientConfig = Map.copyOf(clientConfig);
-        this.topics = topics;
-        this.probing = new ProbingView(clientConfig, topics);
-        this.comparisons = comparisons;
+    /** {@code GET /internal/store}: this instance's part of a shared store, for a peer; see {@link StoreReader#internal}. */
+    public Api.Response internalStore(Map<String, String> query) {
+        return stores.internal(query);
+    }
+
+    /** {@code GET /internal/compare}: this instance's part of a comparison, for a peer; see {@link ComparisonView#internal}. */
+    public Api.Response internalCompare(Map<String, String> query) {
+        return comparisons.internal(query);
     }
 
     /** {@code GET /api/probing}: probe rounds and drift episodes, see {@link ProbingView}. */
@@ -46,16 +46,12 @@ public final class HistoryViews {
     }
 
     /**
-     * {@code GET /api/alerts}: the alerts currently firing (the latest record per rule × target × task × metric
-     * has {@code firing = true}), for the banner.
+     * {@code GET /api/alerts}: the alerts currently firing (the latest record per rule × target × task × metric,
+     * {@value HistoryStores#ALERTS_STORE}, has {@code firing = true}), for the banner.
      */
     public Api.Response alerts() {
         Map<String, Alert> latest = new TreeMap<>();
-        TopicSnapshot.read(clientConfig, topics.alerts(), null, READ_TIMEOUT, r -> {
-            if (r.value() != null) {
-                latest.put(r.key(), r.value());
-            }
-        });
+        stores.<Alert>entries(HistoryStores.ALERTS_STORE).forEach(kv -> latest.put(kv.key, kv.value));
         List<Map<String, Object>> firing = new ArrayList<>();
         latest.values().stream().filter(Alert::getFiring).forEach(a -> {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -3,69 +3,57 @@ package dev.sycostream.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sycostream.avro.DriftRecord;
 import dev.sycostream.avro.ProbeRound;
-import dev.sycostream.topics.TopicSnapshot;
-import dev.sycostream.topics.Topics;
+import dev.sycostream.stages.views.HistoryStores;
 
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * {@code GET /api/probing}: the probe rounds and drift episodes of the last {@link #HORIZON}, read from
- * {@code sycostream.probe.rounds} and {@code sycostream.drift} (from the horizon on, so a month of records is not
- * re-read on every poll), for the dashboard's probing chart and episode table.
+ * {@code GET /api/probing}: the probe rounds and drift episodes of the last {@link HistoryStores#HORIZON} and the
+ * latest drift state per target × task × metric, for the dashboard's probing chart and episode table. From the views
+ * stage's stores ({@link HistoryStores}): two time-range fetches and one small table, so a poll costs what the last
+ * day holds, not the topics' 30 days, and opens no consumer.
  */
 public final class ProbingView {
-    /** How far back the page looks. */
-    static final Duration HORIZON = Duration.ofHours(24);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Comparator<Map<String, Object>> BY_TIME = Comparator
+            .comparing((Map<String, Object> o) -> (Long) o.get("at_ms"))
+            .thenComparing(o -> (String) o.get("target"));
 
-    private final Map<String, Object> clientConfig;
-    private final Topics topics;
+    private final StoreReader stores;
 
-    public ProbingView(Map<String, Object> clientConfig, Topics topics) {
-        this.clientConfig = Map.copyOf(clientConfig);
-        this.topics = topics;
+    public ProbingView(StoreReader stores) {
+        this.stores = stores;
     }
 
     public Api.Response probing() {
-        long from = System.currentTimeMillis() - HORIZON.toMillis();
+        long now = System.currentTimeMillis();
+        long from = now - HistoryStores.HORIZON.toMillis();
         List<Map<String, Object>> rounds = new ArrayList<>();
-        TopicSnapshot.read(clientConfig, topics.probeRounds(), from, READ_TIMEOUT, r -> {
-            ProbeRound p = r.value();
-            if (p != null) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("target", p.getTargetId());
-                o.put("round", p.getRound());
-                o.put("at_ms", p.getAtMs());
-                o.put("requests", p.getRequests());
-                o.put("sent_in_period", p.getSentInPeriod());
-                o.put("budget_requests", p.getBudgetRequests());
-                o.put("budget_period_ms", p.getBudgetPeriodMs());
-                // with a spend budget (else null): the cap, what the period is charged, the settled total
-                o.put("spend_unit", p.getSpendUnit());
-                o.put("spend_limit", p.getSpendLimit());
-                o.put("spend_in_period", p.getSpendInPeriod());
-                o.put("spent_total", p.getSpentTotal());
-                rounds.add(o);
-            }
-        });
-        List<Map<String, Object>> edges = new ArrayList<>();
-        Map<String, DriftRecord> latest = new TreeMap<>();
-        TopicSnapshot.read(clientConfig, topics.drift(), from, READ_TIMEOUT, r -> {
-            DriftRecord d = r.value();
-            if (d == null) {
-                return;
-            }
-            latest.put(r.key(), d);
-            if (!"update".equals(d.getEvent())) {
-                edges.add(json(d));
-            }
-        });
-        List<Map<String, Object>> states = latest.values().stream().map(ProbingView::json).toList();
+        for (ProbeRound p : stores.<ProbeRound>inRange(HistoryStores.PROBE_ROUNDS_STORE, from, now)) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("target", p.getTargetId());
+            o.put("round", p.getRound());
+            o.put("at_ms", p.getAtMs());
+            o.put("requests", p.getRequests());
+            o.put("sent_in_period", p.getSentInPeriod());
+            o.put("budget_requests", p.getBudgetRequests());
+            o.put("budget_period_ms", p.getBudgetPeriodMs());
+            // with a spend budget (else null): the cap, what the period is charged, the settled total
+            o.put("spend_unit", p.getSpendUnit());
+            o.put("spend_limit", p.getSpendLimit());
+            o.put("spend_in_period", p.getSpendInPeriod());
+            o.put("spent_total", p.getSpentTotal());
+            rounds.add(o);
+        }
+        rounds.sort(BY_TIME);
+        List<Map<String, Object>> edges = new ArrayList<>(stores.<DriftRecord>inRange(HistoryStores.DRIFT_EPISODES_STORE,
+                from, now).stream().map(ProbingView::json).toList());
+        edges.sort(BY_TIME);
+        List<Map<String, Object>> states = stores.<DriftRecord>entries(HistoryStores.DRIFT_STATES_STORE).stream()
+                .map(kv -> json(kv.value)).toList();
         try {
             return new Api.Response(200, Api.JSON.writeValueAsString(Map.of("rounds", rounds, "episodes", edges,
                     "drift", states)));

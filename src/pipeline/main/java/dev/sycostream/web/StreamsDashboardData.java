@@ -15,11 +15,6 @@ import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,31 +25,42 @@ import java.util.function.Supplier;
  * {@link DashboardData} by interactive queries over this instance's stores: {@value DashboardStores#RESULTS_STORE}
  * (a table of {@code sycostream.metrics.results}), the global targets store and the fan-out's items store.
  *
- * <p>The targets store is global (complete on every instance). The results and items stores are partitioned: with
- * several pipeline instances each serves the partitions it owns; there is no forwarding between instances, so run
- * the dashboard against a single instance (as {@code demo} does) or read {@code /api/metrics} from each.
+ * <p>The targets store is global (complete on every instance). The results, usage and items stores are partitioned:
+ * with several pipeline instances {@link StoreReader} reads each from every instance that owns part of it, so any
+ * instance's dashboard answers for all partitions.
  */
 public final class StreamsDashboardData implements DashboardData {
     private static final long EXPECTED_CACHE_MS = 2_000;
 
-    private final Supplier<KafkaStreams> streams;
+    private final StoreReader stores;
     private volatile Optional<ExpectedCounts> expectedCache = Optional.empty();
     private volatile List<Provenance.TaskSource> datasetsCache = List.of();
     private volatile long expectedAt;
 
     /** @param streams the current client (the pipeline may replace it on restart) */
     public StreamsDashboardData(Supplier<KafkaStreams> streams) {
-        this.streams = streams;
+        this(new StoreReader(streams));
+    }
+
+    public StreamsDashboardData(StoreReader stores) {
+        this.stores = stores;
     }
 
     @Override
     public List<EvalTarget> targets() {
-        return values(RequestFanoutStage.TARGETS_STORE);
+        // global: complete on every instance
+        return stores.<EvalTarget>localEntries(RequestFanoutStage.TARGETS_STORE).stream().map(kv -> kv.value).toList();
     }
 
     @Override
     public List<MetricResult> results() {
         return values(DashboardStores.RESULTS_STORE);
+    }
+
+    /** One key of {@value DashboardStores#RESULTS_STORE}, from the instance that owns it. */
+    @Override
+    public Optional<MetricResult> result(String key) {
+        return Optional.ofNullable(stores.<MetricResult>get(DashboardStores.RESULTS_STORE, key));
     }
 
     @Override
@@ -90,26 +96,6 @@ public final class StreamsDashboardData implements DashboardData {
     }
 
     private <V> List<KeyValue<String, V>> entries(String storeName) {
-        KafkaStreams client = streams.get();
-        if (client == null) {
-            throw new DashboardData.NotReadyException("the pipeline has not started yet", null);
-        }
-        List<KeyValue<String, V>> out = new ArrayList<>();
-        try {
-            ReadOnlyKeyValueStore<String, V> store = client.store(
-                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
-            try (KeyValueIterator<String, V> it = store.all()) {
-                while (it.hasNext()) {
-                    KeyValue<String, V> kv = it.next();
-                    if (kv.value != null) {
-                        out.add(kv);
-                    }
-                }
-            }
-        } catch (InvalidStateStoreException e) {
-            throw new DashboardData.NotReadyException("store " + storeName + " cannot be queried while the pipeline is "
-                    + client.state() + "; retry shortly (" + e.getMessage() + ")", e);
-        }
-        return out;
+        return stores.entries(storeName);
     }
 }

@@ -16,12 +16,16 @@ public final class WebDashboard implements AutoCloseable {
     private final ComparisonView comparisons;
 
     private WebDashboard(PipelineApp app, SycostreamConfig config, WebOptions options) {
-        StreamsDashboardData data = new StreamsDashboardData(app::streams);
+        // with application.server set, the other instances are asked for the partitions this one does not own
+        Peers peers = config.applicationServer() == null ? null
+                : new Peers(Peers.parse(config.applicationServer()), options.token());
+        StoreReader stores = new StoreReader(app::streams, peers);
+        StreamsDashboardData data = new StreamsDashboardData(stores);
         feed = new LiveFeed(config.clientConfig(), new Topics(config.serdeConfig()), hub, metrics);
-        comparisons = new ComparisonView(app::streams, config.clientConfig(), new Topics(config.serdeConfig()));
+        comparisons = new ComparisonView(app::streams, config.clientConfig(), new Topics(config.serdeConfig()), peers);
         try {
             HistoryViews insights =
-                    new HistoryViews(config.clientConfig(), new Topics(config.serdeConfig()), comparisons);
+                    new HistoryViews(stores, comparisons);
             server = new DashboardServer(options, new Api(data), insights, metrics, hub, () -> {
                 metrics.bindStreams(app.streams());
                 metrics.update(data.results());

@@ -2,7 +2,9 @@ package dev.sycostream.stages.compare;
 
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.ComparisonPair;
+import dev.sycostream.avro.ItemOutcome;
 import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.compare.ItemOutcomes;
 import org.apache.avro.specific.SpecificRecord;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -17,7 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  * per-item outcomes → the comparisons of the registered pairs → {@code sycostream.metrics.comparisons} (compacted, key
  * {@code base|candidate|task|metric}), with the statistics of {@link dev.sycostream.compare.CheckpointComparison}.
  *
- * <p><b>Partitioning.</b> The answers are repartitioned by task ({@value #REPARTITION}): a comparison pairs two
+ * <p><b>Partitioning.</b> The answers, reduced to their items' outcomes ({@code ItemOutcome}), are repartitioned by task ({@value #REPARTITION}): a comparison pairs two
  * targets item by item, so both targets' outcomes of an item must be in one task's store, and a pair's
  * comparison of one task and metric needs all of that task's items in one place (its counts are one record, updated
  * in place). Keyed by target|item (the topic's key) the two targets of an item would be on different partitions;
@@ -47,7 +49,7 @@ public final class ComparisonStage {
     public static final String OBSERVED_STORE = "compare-observed-store";
     public static final String COMPARISONS_STORE = "compare-comparisons-store";
     public static final String PAIRS_STORE = "compare-pairs-global-store";
-    public static final String REPARTITION = "compare-by-task";
+    public static final String REPARTITION = "compare-outcomes-by-task";
     /** The significance level of the published verdicts; a query at another alpha re-judges the same p-value. */
     public static final double ALPHA = 0.05;
 
@@ -69,10 +71,15 @@ public final class ComparisonStage {
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMPARISONS_STORE),
                 Serdes.String(), topics.metricsComparisons().valueSerde()));
+        // reduced to the item's outcomes before the repartition: the topic then carries ids and metric names per
+        // answer instead of the whole ScoredAnswer (reply text, first turn), and answers that observe no compared
+        // metric do not travel at all
         KStream<String, SpecificRecord> out = evaluation.filter((k, a) -> a != null, Named.as("compare-answers"))
-                .selectKey((k, a) -> a.getTask(), Named.as("compare-key-by-task"))
-                .repartition(Repartitioned.<String, ScoredAnswer>as(REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.evalScored().valueSerde()))
+                .mapValues(ItemOutcomes::of, Named.as("compare-item-outcomes"))
+                .filter((k, o) -> o != null, Named.as("compare-observing-answers"))
+                .selectKey((k, o) -> o.getTask(), Named.as("compare-key-by-task"))
+                .repartition(Repartitioned.<String, ItemOutcome>as(REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.valueSerde(ItemOutcome.class)))
                 .process(ComparisonUpdater::new, Named.as("compare-update"),
                         OUTCOMES_STORE, FLIP_HALVES_STORE, OBSERVED_STORE, COMPARISONS_STORE);
         // comparisons (a null value: every answer of one side taken back) → the compacted comparisons topic

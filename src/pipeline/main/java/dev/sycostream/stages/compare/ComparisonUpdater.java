@@ -3,9 +3,9 @@ package dev.sycostream.stages.compare;
 import dev.sycostream.avro.Comparison;
 import dev.sycostream.avro.ComparisonPair;
 import dev.sycostream.avro.EvalTarget;
-import dev.sycostream.avro.ScoredAnswer;
+import dev.sycostream.avro.ItemOutcome;
+import dev.sycostream.avro.MetricHit;
 import dev.sycostream.compare.CheckpointComparison;
-import dev.sycostream.compare.ItemOutcomes;
 import dev.sycostream.compare.PairCounts;
 import dev.sycostream.keys.CompositeKey;
 import dev.sycostream.metrics.MetricNames;
@@ -23,12 +23,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * One evaluation answer (key: its task) → its item's outcomes in {@link ComparisonStage#OUTCOMES_STORE}, then, for
- * every registered pair the answer's target is part of, the comparisons of the changed metrics, updated in place and
+ * One evaluation answer, as its item's outcomes ({@code ItemOutcome}, key: its task) → those outcomes in
+ * {@link ComparisonStage#OUTCOMES_STORE}, then, for every registered pair the answer's target is part of, the comparisons of the changed metrics, updated in place and
  * forwarded to {@code sycostream.metrics.comparisons}. A retracted answer takes its outcomes back out, so it leaves
  * every count exactly as if it had never been counted.
  *
@@ -36,7 +35,7 @@ import java.util.Objects;
  * the other target's outcome per pair, and the read of the (few) targets and pairs. The first time a pair meets a
  * task and metric, its counts are taken once from the outcomes (two prefix scans over that task's items).
  */
-final class ComparisonUpdater implements Processor<String, ScoredAnswer, String, SpecificRecord> {
+final class ComparisonUpdater implements Processor<String, ItemOutcome, String, SpecificRecord> {
     /** One item's outcome of one metric, before and after the answer (null: none). */
     private record Change(String metric, Boolean before, Boolean after) {
     }
@@ -63,19 +62,19 @@ final class ComparisonUpdater implements Processor<String, ScoredAnswer, String,
     }
 
     @Override
-    public void process(Record<String, ScoredAnswer> record) {
-        ScoredAnswer a = record.value();
+    public void process(Record<String, ItemOutcome> record) {
+        ItemOutcome a = record.value();
         boolean retracted = a.getRetracted();
         List<Change> changes = new ArrayList<>(2);
-        for (Map.Entry<String, Boolean> e : ItemOutcomes.single(a).entrySet()) {
-            set(a, e.getKey(), retracted ? null : e.getValue(), changes);
+        for (MetricHit h : a.getOutcomes()) {
+            set(a, h.getMetric(), retracted ? null : h.getHit(), changes);
         }
-        if (ItemOutcomes.hasFlipHalf(a)) {
+        if (a.getFlipHalf() != null) {
             String half = CompositeKey.join(a.getTask(), a.getTargetId(), a.getItemId(), a.getVariant());
             if (retracted) {
                 flipHalves.delete(half);
             } else {
-                flipHalves.put(half, ItemOutcomes.flipHalf(a) ? 1 : 0);
+                flipHalves.put(half, a.getFlipHalf() ? 1 : 0);
             }
             Integer without = flipHalves.get(CompositeKey.join(a.getTask(), a.getTargetId(), a.getItemId(), Variants.NO_OPINION));
             Integer with = flipHalves.get(CompositeKey.join(a.getTask(), a.getTargetId(), a.getItemId(), Variants.WITH_OPINION));
@@ -92,7 +91,7 @@ final class ComparisonUpdater implements Processor<String, ScoredAnswer, String,
         }
     }
 
-    private void announce(PairDirectory.Pair pair, Record<String, ScoredAnswer> record) {
+    private void announce(PairDirectory.Pair pair, Record<String, ItemOutcome> record) {
         String key = ComparisonState.pairKey(pair.base(), pair.candidate());
         if (!announced.contains(key) && pairs.get(key) == null) {
             announced.add(key);
@@ -103,7 +102,7 @@ final class ComparisonUpdater implements Processor<String, ScoredAnswer, String,
     }
 
     /** Writes the item's new outcome of a metric; records the change if there is one. */
-    private void set(ScoredAnswer a, String metric, Boolean after, List<Change> changes) {
+    private void set(ItemOutcome a, String metric, Boolean after, List<Change> changes) {
         String key = ComparisonState.outcomeKey(a.getTask(), metric, a.getTargetId(), a.getItemId());
         Integer stored = outcomes.get(key);
         Boolean before = stored == null ? null : stored == 1;
@@ -122,7 +121,7 @@ final class ComparisonUpdater implements Processor<String, ScoredAnswer, String,
         changes.add(new Change(metric, before, after));
     }
 
-    private void update(PairDirectory.Pair pair, ScoredAnswer a, Change change, Record<String, ScoredAnswer> record) {
+    private void update(PairDirectory.Pair pair, ItemOutcome a, Change change, Record<String, ItemOutcome> record) {
         String key = ComparisonState.comparisonKey(pair.base(), pair.candidate(), a.getTask(), change.metric());
         Comparison current = comparisons.get(key);
         PairCounts counts;
