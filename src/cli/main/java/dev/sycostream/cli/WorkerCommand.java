@@ -42,17 +42,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Send requests to the model even when their id already has a reply (replays are skipped otherwise).")
     boolean force;
 
-    @Option(names = "--state-dir",
-            description = "Where the worker keeps its index of answered requests, in DIR/WORKER-ID (default: sycostream-worker under java.io.tmpdir). "
-                    + "On a persistent volume a restart reads only the replies written since; an empty dir reads them all once.")
-    java.nio.file.Path stateDir;
-
     @Override
     public Integer call() throws Exception {
         var config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY);
         String id = workerId != null ? workerId : java.net.InetAddress.getLocalHost().getHostName();
         WorkerSettings settings = WorkerSettings.defaults().withMaxInFlight(maxInFlight).withMaxAttempts(maxAttempts)
-                .withRetryBackoff(retryBackoff).withForce(force).withStateDir(stateDir);
+                .withRetryBackoff(retryBackoff).withForce(force).withStateDir(connection.stateDir);
         ModelWorker worker = new ModelWorker(config.clientConfig(), new Topics(config.serdeConfig()), id, new Backends(), settings);
         WorkerHttpServer http = httpPort < 0 ? null : WorkerHttpServer.start(worker, httpHost, httpPort);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
