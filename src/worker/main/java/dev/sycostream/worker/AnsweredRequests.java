@@ -2,6 +2,7 @@ package dev.sycostream.worker;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -161,7 +162,9 @@ final class AnsweredRequests implements AutoCloseable {
                 .setMaxWriteBufferNumber(2)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2);
-        final WriteOptions write = new WriteOptions();
+        // No write-ahead log (as Kafka Streams' stores): digests and offsets reach disk together in a memtable flush,
+        // so a crash loses both since the last flush, and the restart reads those replies again.
+        final WriteOptions write = new WriteOptions().setDisableWAL(true);
 
         @Override
         public void close() {
@@ -305,6 +308,11 @@ final class AnsweredRequests implements AutoCloseable {
                 return;
             }
             closed = true;
+            try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(wait); // without a log, what is not flushed is read again at the next start
+            } catch (RocksDBException e) {
+                log.warn("reply index: flushing {} failed ({}); the next start reads more replies", dir, e.getMessage());
+            }
             db.close();
             resources.close();
         } finally {
