@@ -103,18 +103,14 @@ final class AnsweredRequests implements AutoCloseable {
     private static AnsweredRequests openChecked(Path dir, boolean temporary, String topicId, long retentionMs) {
         AnsweredRequests opened = openAs(dir, temporary, retentionMs, true);
         String source = opened.source();
-        if ((LAYOUT + topicId).equals(source)) {
-            return opened;
+        if (!(LAYOUT + topicId).equals(source)) {
+            if (source != null) {
+                log.info("reply index: state dir {} was built from another replies topic ({}, now {}); starting over "
+                        + "from the beginning", dir, source, LAYOUT + topicId);
+            }
+            opened.startOver(LAYOUT + topicId);
         }
-        opened.close();
-        if (source != null) {
-            log.info("reply index: state dir {} was built from another replies topic ({}, now {}); starting over "
-                    + "from the beginning", dir, source, LAYOUT + topicId);
-        }
-        deleteRecursively(dir);
-        AnsweredRequests fresh = openAs(dir, temporary, retentionMs, true);
-        fresh.put(SOURCE_KEY, (LAYOUT + topicId).getBytes(StandardCharsets.UTF_8));
-        return fresh;
+        return opened;
     }
 
     /** Opens {@code dir}; an unreadable database is wiped once and opened empty. */
@@ -205,12 +201,17 @@ final class AnsweredRequests implements AutoCloseable {
         }
     }
 
-    private void put(byte[] key, byte[] value) {
-        try {
-            db.put(resources.write, key, value);
+    /** Forgets every digest and offset, in place (the lock stays held), and records the new source. */
+    private void startOver(String source) {
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.deleteRange(new byte[]{DIGEST}, new byte[]{(byte) (SOURCE_KEY[0] + 1)}); // every key
+            batch.put(SOURCE_KEY, source.getBytes(StandardCharsets.UTF_8));
+            db.write(resources.write, batch);
         } catch (RocksDBException e) {
-            throw new IllegalStateException("reply index: cannot write to " + dir + ": " + e.getMessage(), e);
+            close();
+            throw new IllegalStateException("reply index: cannot reset " + dir + ": " + e.getMessage(), e);
         }
+        offsets.clear();
     }
 
     /** Offset read up to, per partition of the replies topic, as of the open; a partition not in it starts at 0. */
