@@ -33,13 +33,14 @@ import java.util.stream.Stream;
 /**
  * The {@link ReplyIndex}'s state on disk: a RocksDB database in the worker's state dir holding the digest of every
  * answered request id (with its reply's timestamp) and, per partition of the replies topic, the offset read up to.
- * Both are written in one {@link WriteBatch}, so after a crash the offsets never claim replies whose digests are
- * missing: a restart reads only the replies written since. RocksDB keeps its memtables and block cache off the Java
+ * Both are written in one {@link WriteBatch} and, without a write-ahead log, reach disk together in a memtable flush,
+ * so after a crash the offsets never claim replies whose digests are missing: a restart reads only the replies
+ * written since the last flush (since the close, after a clean stop). RocksDB keeps its memtables and block cache off the Java
  * heap, in fixed-size buffers, so neither the heap nor the start time grows with the number of replies.
  *
  * <p>The database remembers the id of the topic it was built from; another id (the topic was deleted and created
- * again, or the state dir comes from another cluster), a missing id or a database RocksDB cannot open is wiped and
- * built again from the beginning of the topic, with a log line: reading too much costs time, skipping a request that
+ * again, or the state dir comes from another cluster) or a missing one empties it in place; a database RocksDB
+ * cannot open is deleted. Either way it is built again from the beginning of the topic, with a log line: reading too much costs time, skipping a request that
  * has no reply would lose an answer. A state dir locked by another live process (a fenced worker with the same id
  * still closing) is left alone: this process then indexes into a temporary dir deleted on close.
  *
@@ -67,6 +68,8 @@ final class AnsweredRequests implements AutoCloseable {
     private final Resources resources;
     private final RocksDB db;
     private final Map<Integer, Long> offsets;
+    /** Written again with every batch, so the TTL never expires it while the index is in use. */
+    private byte[] source;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -194,18 +197,19 @@ final class AnsweredRequests implements AutoCloseable {
 
     private String source() {
         try {
-            byte[] v = db.get(SOURCE_KEY);
-            return v == null ? null : new String(v, StandardCharsets.UTF_8);
+            source = db.get(SOURCE_KEY);
+            return source == null ? null : new String(source, StandardCharsets.UTF_8);
         } catch (RocksDBException e) {
             return null; // unreadable: rebuilt like a foreign one
         }
     }
 
     /** Forgets every digest and offset, in place (the lock stays held), and records the new source. */
-    private void startOver(String source) {
+    private void startOver(String newSource) {
+        source = newSource.getBytes(StandardCharsets.UTF_8);
         try (WriteBatch batch = new WriteBatch()) {
             batch.deleteRange(new byte[]{DIGEST}, new byte[]{(byte) (SOURCE_KEY[0] + 1)}); // every key
-            batch.put(SOURCE_KEY, source.getBytes(StandardCharsets.UTF_8));
+            batch.put(SOURCE_KEY, source);
             db.write(resources.write, batch);
         } catch (RocksDBException e) {
             close();
@@ -245,6 +249,7 @@ final class AnsweredRequests implements AutoCloseable {
         closing.readLock().lock();
         try {
             if (!closed) {
+                batch.batch.put(SOURCE_KEY, source);
                 db.write(resources.write, batch.batch);
             }
         } finally {
