@@ -1,5 +1,6 @@
 package dev.sycostream.worker;
 
+import dev.sycostream.avro.ModelRequest;
 import dev.sycostream.testing.EmbeddedClusterSupport;
 import dev.sycostream.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,8 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import static dev.sycostream.testing.EmbeddedClusterSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -63,17 +68,25 @@ class ReplyIndexIT {
     }
 
     private ReplyIndex caughtUp() throws InterruptedException {
-        ReplyIndex index = ReplyIndex.open(cluster.clientConfig(), "it-index", stateDir).start();
+        return caughtUp(stateDir.resolve("index"));
+    }
+
+    private static ReplyIndex caughtUp(Path dir) throws InterruptedException {
+        ReplyIndex index = ReplyIndex.open(cluster.clientConfig(), "it-index", dir).start();
         assertThat(index.awaitCaughtUp(WAIT)).as("caught up").isTrue();
         return index;
     }
 
     @Test
     void anAbortedReplyIsNoAnswerAndARestartReadsOnlyTheRepliesCommittedSince() throws Exception {
+        long before; // replies the other test of this class may have written
+        try (ReplyIndex other = caughtUp(stateDir.resolve("before"))) {
+            before = other.recordsRead();
+        }
         replies("ok", 0, 400, true);
         replies("aborted", 0, 100, false);
         try (ReplyIndex first = caughtUp()) {
-            assertThat(first.recordsRead()).isEqualTo(400);
+            assertThat(first.recordsRead()).isEqualTo(before + 400);
             assertThat(first.contains("ok-0")).isTrue();
             assertThat(first.contains("ok-399")).isTrue();
             assertThat(first.contains("aborted-0")).as("aborted: must be answered").isFalse();
@@ -88,6 +101,35 @@ class ReplyIndexIT {
             }
             assertThat(restarted.contains("ok-449")).isTrue();
             assertThat(restarted.contains("aborted-110")).isFalse();
+        }
+    }
+
+    @Test
+    void aWorkerRestartedOnItsStateDirSkipsAReplayOfWhatItAnsweredBefore() throws Exception {
+        List<Map.Entry<String, ModelRequest>> requests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = "restart-" + i;
+            requests.add(Map.entry(id, ModelRequest.newBuilder()
+                    .setRequestId(id).setTargetId("base").setItemId("addition/" + i).setTask("addition")
+                    .setVariant("with_opinion").setPrompt("Human: question " + i + "\n\nAssistant: I believe the best answer is")
+                    .setChoices(List.of("Agree", "Disagree")).setUserAnswer("A").setCorrectAnswer("B")
+                    .setBackend("simulated").setBackendParams(new HashMap<>(Map.of("sycophancy", "0.5", "knowledge", "0.9",
+                            "seed", "3"))).setCreatedAtMs(1L)
+                    .build()));
+        }
+        WorkerSettings settings = WorkerSettings.defaults().withStateDir(stateDir);
+        cluster.send(cluster.topics().modelRequests(), requests);
+        try (ModelWorker worker = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-restart", new Backends(),
+                settings).start()) {
+            assertThat(await(() -> worker.processed() == requests.size(), WAIT)).isTrue();
+            assertThat(worker.modelCalls()).isEqualTo(requests.size());
+        }
+        // The same request ids again (a replay), to the same worker restarted on its state dir.
+        cluster.send(cluster.topics().modelRequests(), requests);
+        try (ModelWorker restarted = new ModelWorker(cluster.clientConfig(), cluster.topics(), "it-restart",
+                new Backends(), settings).start()) {
+            assertThat(await(() -> restarted.skipped() == requests.size(), WAIT)).as("every replayed id skipped").isTrue();
+            assertThat(restarted.modelCalls()).as("nothing paid for twice").isZero();
         }
     }
 }
