@@ -37,7 +37,9 @@ final class ConnectionOptions {
             description = "Kafka Streams application.id (default ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", description = "Kafka Streams state directory (default: Kafka Streams' own).")
+    @Option(names = "--state-dir", description = "State directory: Kafka Streams' for pipeline (default: Kafka Streams' own); "
+            + "the reply index's for worker, in DIR/WORKER-ID (default: sycostream-worker under java.io.tmpdir). "
+            + "On a persistent volume a restart reads only what changed since.")
     Path stateDir;
 
     @Option(names = "--processing-guarantee", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,

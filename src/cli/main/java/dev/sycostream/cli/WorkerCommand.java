@@ -47,7 +47,7 @@ final class WorkerCommand implements Callable<Integer> {
         var config = connection.connect().withRegistryOutageTolerance(ConnectionOptions.SERVICE_REGISTRY_RETRY);
         String id = workerId != null ? workerId : java.net.InetAddress.getLocalHost().getHostName();
         WorkerSettings settings = WorkerSettings.defaults().withMaxInFlight(maxInFlight).withMaxAttempts(maxAttempts)
-                .withRetryBackoff(retryBackoff).withForce(force);
+                .withRetryBackoff(retryBackoff).withForce(force).withStateDir(connection.stateDir);
         ModelWorker worker = new ModelWorker(config.clientConfig(), new Topics(config.serdeConfig()), id, new Backends(), settings);
         WorkerHttpServer http = httpPort < 0 ? null : WorkerHttpServer.start(worker, httpHost, httpPort);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -79,6 +79,24 @@ class K8sGuaranteesTest {
         assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
     }
 
+    /** The {@code --state-dir} is a mounted volume claim: a restarted pod finds its state and reads only the tail. */
+    private static void stateDirIsOnAPersistentVolume(JsonNode statefulSet, JsonNode c, List<String> args) {
+        String stateDir = argAfter(args, "--state-dir");
+        String volume = null;
+        for (JsonNode m : c.path("volumeMounts")) {
+            if (m.path("mountPath").asText().equals(stateDir)) {
+                volume = m.path("name").asText();
+            }
+        }
+        assertThat(volume).as("a volume mounted at the state dir " + stateDir).isNotNull();
+        List<String> claims = new ArrayList<>();
+        statefulSet.path("spec").path("volumeClaimTemplates").forEach(t -> claims.add(t.path("metadata").path("name").asText()));
+        assertThat(claims).as("the state volume is a persistent volume claim, not an emptyDir").contains(volume);
+        for (JsonNode v : statefulSet.path("spec").path("template").path("spec").path("volumes")) {
+            assertThat(v.path("name").asText()).as("no pod volume shadows the claim").isNotEqualTo(volume);
+        }
+    }
+
     @Test
     void workersAreAStatefulSetWhoseWorkerIdIsThePodNameAndProbeTheirHealthPaths() throws IOException {
         List<JsonNode> docs = docs("worker.yaml");
@@ -95,6 +113,7 @@ class K8sGuaranteesTest {
         }
         assertThat(podName).as("POD_NAME env").isNotNull();
         assertThat(podName.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
+        stateDirIsOnAPersistentVolume(workers, c, args);
         probesUseTheHealthPaths(c, Integer.parseInt(argAfter(args, "--http-port")));
         hasResourcesAndABudget(docs, workers);
     }
@@ -106,20 +125,7 @@ class K8sGuaranteesTest {
         JsonNode c = container(pipeline);
         List<String> args = args(c);
         assertThat(args.get(0)).isEqualTo("pipeline");
-        String stateDir = argAfter(args, "--state-dir");
-        String volume = null;
-        for (JsonNode m : c.path("volumeMounts")) {
-            if (m.path("mountPath").asText().equals(stateDir)) {
-                volume = m.path("name").asText();
-            }
-        }
-        assertThat(volume).as("a volume mounted at the state dir " + stateDir).isNotNull();
-        List<String> claims = new ArrayList<>();
-        pipeline.path("spec").path("volumeClaimTemplates").forEach(t -> claims.add(t.path("metadata").path("name").asText()));
-        assertThat(claims).as("the state volume is a persistent volume claim, not an emptyDir").contains(volume);
-        for (JsonNode v : pipeline.path("spec").path("template").path("spec").path("volumes")) {
-            assertThat(v.path("name").asText()).as("no pod volume shadows the claim").isNotEqualTo(volume);
-        }
+        stateDirIsOnAPersistentVolume(pipeline, c, args);
         assertThat(argAfter(args, "--http-host")).as("probes come from the kubelet, not loopback").isEqualTo("0.0.0.0");
         assertThat(c.path("env").toString()).as("a non-loopback dashboard needs its token")
                 .contains("SYCOSTREAM_HTTP_TOKEN");

@@ -1,6 +1,6 @@
 package dev.sycostream.topics;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 
 import java.time.Duration;
 
@@ -10,12 +10,12 @@ import java.time.Duration;
  * {@link #running()} and closes the consumer when it ends; a consumer whose thread never started is closed here.
  */
 public final class ConsumerThread implements AutoCloseable {
-    private final KafkaConsumer<?, ?> consumer;
+    private final Consumer<?, ?> consumer;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
 
-    public ConsumerThread(KafkaConsumer<?, ?> consumer, String name, Runnable body) {
+    public ConsumerThread(Consumer<?, ?> consumer, String name, Runnable body) {
         this.consumer = consumer;
         this.thread = new Thread(body, name);
         this.thread.setDaemon(true);

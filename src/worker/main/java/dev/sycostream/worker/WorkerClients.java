@@ -60,7 +60,8 @@ final class WorkerClients {
             consumer.close();
             throw e;
         }
-        this.replyIndex = settings.force() ? null : new ReplyIndex(clientConfig, workerId);
+        this.replyIndex = settings.force() ? null
+                : ReplyIndex.open(clientConfig, workerId, settings.replyIndexDir(workerId));
         AtomicInteger threads = new AtomicInteger();
         this.blockingPool = Executors.newFixedThreadPool(Math.min(settings.maxInFlight(), 16), r -> {
             Thread t = new Thread(r, "sycostream-worker-" + workerId + "-backend-" + threads.incrementAndGet());
