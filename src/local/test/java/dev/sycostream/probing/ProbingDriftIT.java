@@ -64,6 +64,23 @@ class ProbingDriftIT {
         return out;
     }
 
+    /** /api/alerts: the firing alerts as target|metric. */
+    private static List<String> firing(String base) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/alerts"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            List<String> out = new ArrayList<>();
+            JSON.readTree(r.body()).get("firing").forEach(a -> out.add(a.get("target").asText() + "|" + a.get("metric").asText()));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void probesSurviveARestartAndADriftingTargetIsReportedOnce() throws Exception {
         try (EmbeddedStack stack = new EmbeddedStack(null).start()) {
@@ -115,6 +132,11 @@ class ProbingDriftIT {
                     assertThat(e.get("event").asText()).isEqualTo("drift");
                 });
                 assertThat(episodes).noneMatch(e -> e.get("target").asText().equals("steady"));
+
+                // the banner's alerts come from the pipeline's alerts store, which the alert above reaches too
+                assertThat(await(() -> firing(base).contains("drifty|" + MetricNames.AGREE_WRONG_WITH_OPINION),
+                        Duration.ofSeconds(30))).as("/api/alerts shows the drift alert").isTrue();
+                assertThat(firing(base)).noneMatch(f -> f.startsWith("steady|"));
             }
         }
     }
