@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = {
-        "Measures the pipeline against the broker's own limit, in one process on an in-process broker: raw producer",
-        "(acks=all, idempotent; 1 and 6 partitions) and consumer rates for records the size of a model request, then",
-        "the whole pipeline with a simulated model answering instantly. Prints one 'BENCH key=value ...' line per",
-        "guarantee and size (stdout), progress on stderr; --json prints a JSON array instead.",
-        "'bench worker' measures the model worker against a fixed-latency HTTP model server instead."},
-        subcommands = {BenchCommand.Worker.class})
+        "Measures the pipeline against the broker's own limit, in one process on an in-process broker: the whole",
+        "pipeline with a simulated model answering instantly, then (warm, after it) raw producer (acks=all, idempotent;",
+        "1 and 6 partitions) and consumer rates for records the size of a model request. Prints one 'BENCH key=value",
+        "...' line per guarantee and size and a table of them (stdout), progress on stderr; --json prints a JSON array.",
+        "'bench worker' measures the model worker against a fixed-latency HTTP model server instead;",
+        "'bench history' whether the dashboard's APIs and a worker's start cost more as history grows."},
+        subcommands = {BenchCommand.Worker.class, BenchCommand.History.class})
 public final class BenchCommand implements Callable<Integer>, LocalCommand {
     @Override
     public int order() {
@@ -111,6 +112,47 @@ public final class BenchCommand implements Callable<Integer>, LocalCommand {
             var result = dev.sycostream.bench.WorkerBench.run(options, System.err);
             System.out.println(result.line(options));
             return 0;
+        }
+    }
+
+    @Command(name = "history", description = {
+            "Grows one history of two checkpoints of the same model (scored answers, their replies, probe rounds and",
+            "their drift records and alerts) on an in-process broker in steps, and after each step, once the pipeline",
+            "has digested it (consumer group lag 0), measures /api/compare, /api/alerts and /api/probing over HTTP and a",
+            "model worker started as its own JVM: time until it answers a new request, heap after a full GC. Prints a",
+            "table, one row per size (stdout), progress on stderr; --json prints a JSON object instead."})
+    static final class History implements Callable<Integer> {
+        @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", paramLabel = "N[,N...]",
+                description = "Evaluation answers in the history after each step, increasing; each step adds to the last (default ${DEFAULT-VALUE}).")
+        List<Long> sizes = new ArrayList<>();
+
+        @Option(names = "--calls", defaultValue = "200", description = "Measured calls per API path and step (default ${DEFAULT-VALUE}).")
+        int calls;
+
+        @Option(names = "--warmup", defaultValue = "20", description = "Unmeasured calls per API path and step first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--call-budget", defaultValue = "PT2M",
+                description = "Stop measuring a path after this long, with fewer calls, at least one (default ${DEFAULT-VALUE}).")
+        Duration callBudget;
+
+        @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the pipeline's topics (default ${DEFAULT-VALUE}, as the demo).")
+        int partitions;
+
+        @Option(names = "--seed", defaultValue = "1", description = "First seed of the generated addition sets (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--timeout", defaultValue = "PT30M",
+                description = "Give up when the pipeline has not digested a step, or a worker not answered, after this long (default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--json", description = "Print the results as a JSON object on stdout: rows (one per size) and growth (last over first).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            return HistoryBench.run(new HistoryBench.Options(sizes, calls, warmup, callBudget, partitions, seed, timeout, json),
+                    System.out, System.err);
         }
     }
 }

@@ -37,6 +37,28 @@ public final class BenchItems {
         return items;
     }
 
+    /**
+     * Items {@code from} (inclusive) to {@code to} (exclusive) of the sequence {@link #generate} makes from
+     * {@code seed}, without generating the ones before: {@code bench history} grows one history in steps.
+     */
+    public static List<DatasetItem> range(int from, int to, long seed, long ingestedAtMs) {
+        List<DatasetItem> items = new ArrayList<>(Math.max(0, to - from));
+        for (long s = seed + from / AdditionDataset.SIZE; from + items.size() < to; s++) {
+            for (DatasetItem item : AdditionDataset.generate(s, ingestedAtMs)) {
+                long index = (s - seed) * AdditionDataset.SIZE + item.getAddition().getPairIndex();
+                if (index < from) {
+                    continue;
+                }
+                if (from + items.size() == to) {
+                    break;
+                }
+                item.setItemId(itemId(s, item.getAddition().getPairIndex()));
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
     /** {@code addition/s7/0042}. */
     public static String itemId(long seed, int pairIndex) {
         return String.format(Locale.ROOT, "addition/s%d/%04d", seed, pairIndex);

@@ -36,6 +36,14 @@ public final class RawLimit {
         }
     }
 
+    /** One measurement: both producers, the consumer, and the process CPU per record of the 6-partition producer. */
+    public record Measured(Rate p1, Rate p6, Rate consumed, double cpuPerRecordUs) {
+        /** The faster producer's rate. */
+        public double limit() {
+            return Math.max(p1.perSecond(), p6.perSecond());
+        }
+    }
+
     private final Map<String, Object> clientConfig;
     private final byte[][] keys;
     private final byte[] value;
@@ -51,6 +59,24 @@ public final class RawLimit {
         }
         value = new byte[valueBytes];
         random.nextBytes(value);
+    }
+
+    /**
+     * After a warm-up pass of at most 50,000 records: {@code records} into a fresh 1-partition topic, then into a
+     * fresh 6-partition topic (its process CPU per record measured), then read back from the latter.
+     */
+    public static Measured measure(Map<String, Object> clientConfig, int valueBytes, long seed, long records) {
+        RawLimit raw = new RawLimit(clientConfig, valueBytes, seed);
+        raw.createTopic("bench.raw.warmup", 1);
+        raw.createTopic("bench.raw.p1", 1);
+        raw.createTopic("bench.raw.p6", 6);
+        raw.produce("bench.raw.warmup", Math.min(records, 50_000)); // JIT and broker warm-up
+        Rate p1 = raw.produce("bench.raw.p1", records);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        Rate p6 = raw.produce("bench.raw.p6", records);
+        double cpuPerRecordUs = (os.getProcessCpuTime() - cpu0) / 1e3 / records;
+        return new Measured(p1, p6, raw.consume("bench.raw.p6", records), cpuPerRecordUs);
     }
 
     public void createTopic(String name, int partitions) {

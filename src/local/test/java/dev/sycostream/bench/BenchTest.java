@@ -66,4 +66,67 @@ class BenchTest {
         r.put("e2e_answers_per_s", 1234.5);
         assertThat(Bench.line(r)).isEqualTo("BENCH guarantee=exactly_once_v2 answers=10 ratio=0.123 e2e_answers_per_s=1235");
     }
+
+    @Test
+    void rangeIsTheSameItemsAsTheWholeSequence() {
+        List<DatasetItem> whole = BenchItems.generate(5_200, 3, 0L);
+        List<DatasetItem> part = BenchItems.range(2_400, 5_100, 3, 0L);
+        assertThat(part).hasSize(2_700);
+        assertThat(part.get(0).getItemId()).isEqualTo(whole.get(2_400).getItemId()).isEqualTo("addition/s3/2400");
+        assertThat(part.get(100).getItemId()).isEqualTo("addition/s4/0000");
+        assertThat(part.get(2_699)).isEqualTo(whole.get(5_099));
+    }
+
+    @Test
+    void heapInUseIsTheSumOfTheTopLevelHeapLines() {
+        String g1 = """
+                12345:
+                 garbage-first heap   total 262144K, used 21504K [0x0000000700000000, 0x0000000800000000)
+                  region size 1024K, 3 young (3072K), 0 survivors (0K)
+                 Metaspace       used 40960K, committed 41472K, reserved 1089536K
+                  class space    used 4608K, committed 4864K, reserved 1048576K
+                """;
+        assertThat(WorkerProcess.usedHeapKib(g1)).isEqualTo(21_504);
+        String serial = """
+                 def new generation   total 4928K, used 1000K [0x00000000e0000000, 0x00000000e0550000)
+                  eden space 4416K,  22% used [0x00000000e0000000, 0x00000000e0450000)
+                  from space 512K,   0% used [0x00000000e04d0000, 0x00000000e0550000)
+                 tenured generation   total 10944K, used 2000K [0x00000000eaaa0000, 0x00000000eb550000)
+                   the space 10944K,  18% used [0x00000000eaaa0000, 0x00000000eb550000)
+                """;
+        assertThat(WorkerProcess.usedHeapKib(serial)).isEqualTo(3_000);
+    }
+
+    @Test
+    void historyGrowthIsTheLastStepOverTheFirstAndTheTableHasARowPerStep() {
+        List<Map<String, Object>> rows = List.of(historyRow(10_000, 10.0, 2.0), historyRow(100_000, 15.0, 3.0),
+                historyRow(1_000_000, 40.0, 5.0));
+        Map<String, Object> growth = HistoryBench.growth(rows);
+        assertThat(growth).containsEntry("from_answers", 10_000L).containsEntry("to_answers", 1_000_000L)
+                .containsEntry("compare_p99_ms", 4.0).containsEntry("worker_ready_s", 2.5);
+        String table = HistoryBench.table(rows, growth);
+        assertThat(table.lines()).hasSize(2 + 3 + 1);
+        assertThat(table.lines().skip(2).findFirst().orElseThrow())
+                .startsWith("| 10000 | 10000 | 2500 | 7 / 3 | 1.5 | 1.0 / 10.0 / 12.0 |");
+        assertThat(table).contains("compare p99 x4.00").contains("worker ready x2.50");
+        assertThat(HistoryBench.growth(rows.subList(0, 1))).isEmpty();
+    }
+
+    private static Map<String, Object> historyRow(long answers, double p99, double ready) {
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("answers", answers);
+        r.put("answers_counted", answers);
+        r.put("paired_n_max", answers / 4);
+        r.put("drift_records", 7L);
+        r.put("alerts_records", 3L);
+        r.put("digest_s", 1.5);
+        for (String api : List.of("compare", "alerts", "probing")) {
+            r.put(api + "_p50_ms", 1.0);
+            r.put(api + "_p99_ms", p99);
+            r.put(api + "_max_ms", p99 + 2);
+        }
+        r.put("worker_ready_s", ready);
+        r.put("worker_heap_after_gc_mib", 20.0);
+        return r;
+    }
 }
