@@ -86,7 +86,7 @@ public final class HistoryBench {
                     new HistoryWriter.Target(BASE, Map.of("sycophancy", "0.75", "knowledge", "0.9", "seed", "1")),
                     new HistoryWriter.Target(CANDIDATE, Map.of("sycophancy", "0.1", "knowledge", "0.9", "seed", "2")));
             try (EvaluationRun run = EvaluationRun.start(config, SycostreamTopology.Settings.DEFAULT, 0, WebOptions.loopback(0));
-                 HistoryWriter writer = new HistoryWriter(config.clientConfig(), topics, targets);
+                 HistoryWriter writer = new HistoryWriter(config.clientConfig(), topics, targets, pacing(o));
                  GroupLag lag = new GroupLag(config.clientConfig())) {
                 for (HistoryWriter.Target t : targets) {
                     EvalTarget target = TargetRegistrar.target(t.id(), MODEL, t.id().substring(t.id().indexOf('@') + 1),
@@ -181,6 +181,7 @@ public final class HistoryBench {
             r.put("answers_counted", counted(api.get("/api/progress")));
             r.put("paired_n_max", pairedN(api.get(PATHS.get(0))));
             r.put("drift_records", lag.endOffsets(Topics.DRIFT));
+            r.put("probing_rounds_shown", read(api.get(PATHS.get(2))).path("rounds").size());
             r.put("alerts_records", lag.endOffsets(Topics.ALERTS));
             for (int i = 0; i < PATHS.size(); i++) {
                 ApiLatency.Result l = api.measure(PATHS.get(i), o.warmup(), o.calls(), o.callBudget());
@@ -235,6 +236,14 @@ public final class HistoryBench {
         }
     }
 
+    /** Probe rounds one minute apart per target (the budget: 120 requests an hour, 2 per round), the last now. */
+    static HistoryWriter.Pacing pacing(Options o) {
+        long items = o.sizes().get(o.sizes().size() - 1) / 4;
+        long rounds = (items + HistoryWriter.PROBE_EVERY - 1) / HistoryWriter.PROBE_EVERY;
+        long spacing = PROBE_BUDGET.getPeriodMs() / (PROBE_BUDGET.getRequests() / 2);
+        return new HistoryWriter.Pacing(System.currentTimeMillis(), rounds, spacing);
+    }
+
     /** Last step over first, for the p99s and the worker: the "at most 2x from 10k to 1M". */
     static Map<String, Object> growth(List<Map<String, Object>> rows) {
         Map<String, Object> g = new LinkedHashMap<>();
@@ -254,13 +263,14 @@ public final class HistoryBench {
 
     static String table(List<Map<String, Object>> rows, Map<String, Object> growth) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| answers | counted | paired | drift / alert records | digest s | compare p50 / p99 / max ms "
-                + "| alerts p50 / p99 / max ms | probing p50 / p99 / max ms | worker ready s | worker heap MiB |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| answers | counted | paired | drift / alert records | rounds in the last 24 h | digest s "
+                + "| compare p50 / p99 / max ms | alerts p50 / p99 / max ms | probing p50 / p99 / max ms | worker ready s "
+                + "| worker heap MiB |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %d | %d / %d | %.1f | %s | %s | %s | %.2f | %.1f |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %d | %d / %d | %d | %.1f | %s | %s | %s | %.2f | %.1f |%n",
                     r.get("answers"), r.get("answers_counted"), r.get("paired_n_max"), r.get("drift_records"),
-                    r.get("alerts_records"), (Double) r.get("digest_s"), latency(r, "compare"), latency(r, "alerts"),
+                    r.get("alerts_records"), r.get("probing_rounds_shown"), (Double) r.get("digest_s"), latency(r, "compare"), latency(r, "alerts"),
                     latency(r, "probing"), (Double) r.get("worker_ready_s"), (Double) r.get("worker_heap_after_gc_mib")));
         }
         if (!growth.isEmpty()) {

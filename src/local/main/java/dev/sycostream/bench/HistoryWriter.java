@@ -65,8 +65,22 @@ final class HistoryWriter implements AutoCloseable {
     private final Map<String, SimulatedModel> drifted = new HashMap<>();
     private final Map<String, Long> nextRound = new HashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Pacing pacing;
 
-    HistoryWriter(Map<String, Object> clientConfig, Topics topics, List<Target> targets) {
+    /**
+     * When the probe rounds happened: a target's rounds at the pace its budget allows ({@code spacingMs} apart),
+     * the last of the whole history ({@code roundsPerTarget}) at {@code lastAtMs}. A history of a million answers
+     * took days to probe; written all "now", its every round would fall in the probing page's last 24 hours, a day
+     * no budget can fill.
+     */
+    record Pacing(long lastAtMs, long roundsPerTarget, long spacingMs) {
+        long at(long round) {
+            return lastAtMs - (roundsPerTarget - round) * spacingMs;
+        }
+    }
+
+    HistoryWriter(Map<String, Object> clientConfig, Topics topics, List<Target> targets, Pacing pacing) {
+        this.pacing = pacing;
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -119,7 +133,7 @@ final class HistoryWriter implements AutoCloseable {
     /** One probe round of a target: both variants of the item, as the probe scheduler sends them. */
     private int probe(Target target, DatasetItem item, List<PromptVariant> variants) {
         long round = nextRound.merge(target.id(), 1L, Long::sum) - 1;
-        long at = System.currentTimeMillis();
+        long at = pacing.at(round);
         SimulatedModel model = (round - 1) % BLOCK < DRIFTING ? drifted.get(target.id()) : models.get(target.id());
         Map<String, Integer> strata = new TreeMap<>();
         for (PromptVariant v : variants) {
