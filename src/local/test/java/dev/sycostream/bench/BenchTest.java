@@ -107,7 +107,7 @@ class BenchTest {
         String table = HistoryBench.table(rows, growth);
         assertThat(table.lines()).hasSize(2 + 3 + 1);
         assertThat(table.lines().skip(2).findFirst().orElseThrow())
-                .startsWith("| 10000 | 10000 | 2500 | 7 / 3 | 1.5 | 1.0 / 10.0 / 12.0 |");
+                .startsWith("| 10000 | 10000 | 2500 | 7 / 3 | 42 | 1.5 | 1.0 / 10.0 / 12.0 |");
         assertThat(table).contains("compare p99 x4.00").contains("worker ready x2.50");
         assertThat(HistoryBench.growth(rows.subList(0, 1))).isEmpty();
     }
@@ -118,6 +118,7 @@ class BenchTest {
         r.put("answers_counted", answers);
         r.put("paired_n_max", answers / 4);
         r.put("drift_records", 7L);
+        r.put("probing_rounds_shown", 42);
         r.put("alerts_records", 3L);
         r.put("digest_s", 1.5);
         for (String api : List.of("compare", "alerts", "probing")) {
