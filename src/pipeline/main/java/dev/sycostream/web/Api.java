@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.json.Json;
+import dev.sycostream.keys.CompositeKey;
+import dev.sycostream.keys.ResultKey;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.metrics.MetricNames;
 import dev.sycostream.report.UsageFormatter;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The REST API as plain functions of {@link DashboardData} and the query parameters, each returning a status and a
@@ -75,9 +78,9 @@ public final class Api {
             String task = query.get("task");
             String metric = query.get("metric");
             String window = query.getOrDefault("window", "all");
-            if (target != null && task != null && metric != null && MetricNames.CUMULATIVE.equals(window)) {
+            if (MetricNames.CUMULATIVE.equals(window) && Stream.of(target, task, metric).allMatch(CompositeKey::isValidPart)) {
                 // one key: asked of the instance that owns it, not of every instance
-                return Map.of("results", data.result(String.join("|", target, task, metric, window))
+                return Map.of("results", data.result(new ResultKey(target, task, metric, window))
                         .map(Api::result).stream().toList());
             }
             List<Map<String, Object>> list = data.results().stream()

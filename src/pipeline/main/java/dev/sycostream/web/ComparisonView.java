@@ -16,13 +16,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
@@ -35,7 +31,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * {@code GET /api/compare?base=T1&candidate=T2[&alpha=0.05]} from the comparison stage's state, never from
@@ -51,26 +46,20 @@ public final class ComparisonView implements AutoCloseable {
     private static final long REGISTER_TIMEOUT_MS = 10_000;
     static final String INTERNAL_PATH = "/internal/compare";
 
-    private final Supplier<KafkaStreams> streams;
+    private final StoreReader stores;
     private final Map<String, Object> clientConfig;
     private final Topics topics;
-    private final Peers peers;
     private KafkaProducer<String, byte[]> producer;
 
     /**
-     * @param streams      the pipeline's current client (null supplier value: not running)
+     * @param stores       this instance's stores and, through them, the other instances' (the stage's state is
+     *                     partitioned by task)
      * @param clientConfig for the producer that registers pairs
      */
-    public ComparisonView(Supplier<KafkaStreams> streams, Map<String, Object> clientConfig, Topics topics) {
-        this(streams, clientConfig, topics, null);
-    }
-
-    /** @param peers the other pipeline instances, null for none (then only this instance's tasks are read) */
-    public ComparisonView(Supplier<KafkaStreams> streams, Map<String, Object> clientConfig, Topics topics, Peers peers) {
-        this.streams = streams;
+    public ComparisonView(StoreReader stores, Map<String, Object> clientConfig, Topics topics) {
+        this.stores = stores;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
-        this.peers = peers;
     }
 
     public Api.Response compare(Map<String, String> query) {
@@ -115,8 +104,8 @@ public final class ComparisonView implements AutoCloseable {
      */
     public List<Comparison> lookup(String base, String candidate, double alpha) {
         LocalPart all = localPart(base, candidate, alpha);
-        for (HostInfo peer : otherOwners()) {
-            all = all.plus(LocalPart.fromJson(peers.get(peer, INTERNAL_PATH,
+        for (HostInfo peer : stores.otherOwners(ComparisonStage.COMPARISONS_STORE)) {
+            all = all.plus(LocalPart.fromJson(stores.ask(peer, INTERNAL_PATH,
                     Map.of("base", base, "candidate", candidate, "alpha", String.valueOf(alpha)))));
         }
         for (var t : List.of(Map.entry(base, all.baseSeen()), Map.entry(candidate, all.candidateSeen()))) {
@@ -139,6 +128,8 @@ public final class ComparisonView implements AutoCloseable {
             return Api.error(400, "alpha must be a number, got '" + query.get("alpha") + "'");
         } catch (InvalidStateStoreException e) {
             return Api.error(503, "the comparison state is not queryable now: " + e.getMessage());
+        } catch (DashboardData.NotReadyException e) {
+            return Api.error(503, e.getMessage());
         }
     }
 
@@ -167,18 +158,18 @@ public final class ComparisonView implements AutoCloseable {
     }
 
     private LocalPart localPart(String base, String candidate, double alpha) {
-        ReadOnlyKeyValueStore<String, Integer> observed = store(ComparisonStage.OBSERVED_STORE);
+        ReadOnlyKeyValueStore<String, Integer> observed = stores.localStore(ComparisonStage.OBSERVED_STORE);
         Set<String> baseMetrics = ComparisonState.observed(observed, base);
         Set<String> candidateMetrics = ComparisonState.observed(observed, candidate);
         Map<String, Comparison> stored = new HashMap<>();
-        ReadOnlyKeyValueStore<String, Comparison> comparisons = store(ComparisonStage.COMPARISONS_STORE);
+        ReadOnlyKeyValueStore<String, Comparison> comparisons = stores.localStore(ComparisonStage.COMPARISONS_STORE);
         try (KeyValueIterator<String, Comparison> it = comparisons.prefixScan(
                 ComparisonState.pairKey(base, candidate) + CompositeKey.SEPARATOR, new StringSerializer())) {
             it.forEachRemaining(kv -> stored.put(new TaskMetricKey(kv.value.getTask(), kv.value.getMetric()).encode(), kv.value));
         }
         Set<String> both = new TreeSet<>(baseMetrics);
         both.retainAll(candidateMetrics);
-        ReadOnlyKeyValueStore<String, Integer> outcomes = store(ComparisonStage.OUTCOMES_STORE);
+        ReadOnlyKeyValueStore<String, Integer> outcomes = stores.localStore(ComparisonStage.OUTCOMES_STORE);
         List<Comparison> out = new ArrayList<>();
         for (String taskMetric : both) {
             Comparison c = stored.get(taskMetric);
@@ -194,23 +185,10 @@ public final class ComparisonView implements AutoCloseable {
         return new LocalPart(!baseMetrics.isEmpty(), !candidateMetrics.isEmpty(), out);
     }
 
-    /** The instances other than this one that own a partition of the comparison stage; none without peers. */
-    private List<HostInfo> otherOwners() {
-        if (peers == null) {
-            return List.of();
-        }
-        KafkaStreams s = streams.get();
-        if (s == null) {
-            throw new InvalidStateStoreException("no running pipeline");
-        }
-        return s.streamsMetadataForStore(ComparisonStage.COMPARISONS_STORE).stream().map(StreamsMetadata::hostInfo)
-                .filter(h -> !peers.isSelf(h)).distinct().toList();
-    }
-
     /** Writes the pair to {@code sycostream.compare.pairs} unless it is there already; waits until it is stored. */
     private void register(String base, String candidate) {
         String key = ComparisonState.pairKey(base, candidate);
-        ReadOnlyKeyValueStore<String, ComparisonPair> pairs = store(ComparisonStage.PAIRS_STORE);
+        ReadOnlyKeyValueStore<String, ComparisonPair> pairs = stores.localStore(ComparisonStage.PAIRS_STORE);
         if (pairs.get(key) != null) {
             return;
         }
@@ -237,14 +215,6 @@ public final class ComparisonView implements AutoCloseable {
             producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        KafkaStreams s = streams.get();
-        if (s == null) {
-            throw new InvalidStateStoreException("no running pipeline");
-        }
-        return s.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sycostream.web;
 import dev.sycostream.avro.EvalTarget;
 import dev.sycostream.avro.MetricResult;
 import dev.sycostream.identity.Provenance;
+import dev.sycostream.keys.ResultKey;
 import dev.sycostream.avro.UsageResult;
 import dev.sycostream.metrics.ExpectedCounts;
 
@@ -21,9 +22,9 @@ public interface DashboardData {
     /** The latest result of every key of {@code sycostream.metrics.results}, cumulative and windowed. */
     List<MetricResult> results();
 
-    /** The latest result of one key ({@code target|task|metric|window}); by default found among {@link #results()}. */
-    default Optional<MetricResult> result(String key) {
-        return results().stream().filter(r -> key.equals(String.join("|", r.getTargetId(), r.getTask(), r.getMetric(),
+    /** The latest result of one key; by default found among {@link #results()}. */
+    default Optional<MetricResult> result(ResultKey key) {
+        return results().stream().filter(r -> key.equals(new ResultKey(r.getTargetId(), r.getTask(), r.getMetric(),
                 r.getWindow()))).findFirst();
     }
 

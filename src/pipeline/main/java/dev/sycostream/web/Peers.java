@@ -33,15 +33,6 @@ public final class Peers {
         this.token = token;
     }
 
-    /** Parses {@code host:port} as Kafka Streams' {@code application.server} is written. */
-    public static HostInfo parse(String applicationServer) {
-        int colon = applicationServer.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("application.server must be host:port, got '" + applicationServer + "'");
-        }
-        return new HostInfo(applicationServer.substring(0, colon), Integer.parseInt(applicationServer.substring(colon + 1)));
-    }
-
     public boolean isSelf(HostInfo host) {
         return self.equals(host);
     }

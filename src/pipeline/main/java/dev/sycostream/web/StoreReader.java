@@ -60,7 +60,7 @@ public final class StoreReader {
     public <V> List<KeyValue<String, V>> entries(String storeName) {
         List<KeyValue<String, V>> out = localEntries(storeName);
         for (HostInfo peer : otherOwners(storeName)) {
-            out.addAll(StoreTransfer.<V>decode(peers.get(peer, INTERNAL_PATH, Map.of("name", storeName))));
+            out.addAll(StoreTransfer.<V>decode(ask(peer, INTERNAL_PATH, Map.of("name", storeName))));
         }
         return out;
     }
@@ -70,7 +70,7 @@ public final class StoreReader {
         List<V> out = new ArrayList<>();
         this.<V>localRange(storeName, fromMs, toMs).forEach(kv -> out.add(kv.value));
         for (HostInfo peer : otherOwners(storeName)) {
-            StoreTransfer.<V>decode(peers.get(peer, INTERNAL_PATH, Map.of("name", storeName,
+            StoreTransfer.<V>decode(ask(peer, INTERNAL_PATH, Map.of("name", storeName,
                     "from", String.valueOf(fromMs), "to", String.valueOf(toMs)))).forEach(kv -> out.add(kv.value));
         }
         return out;
@@ -86,11 +86,11 @@ public final class StoreReader {
             }
             if (!peers.isSelf(owner.activeHost())) {
                 List<KeyValue<String, V>> got = StoreTransfer.decode(
-                        peers.get(owner.activeHost(), INTERNAL_PATH, Map.of("name", storeName, "key", key)));
+                        ask(owner.activeHost(), INTERNAL_PATH, Map.of("name", storeName, "key", key)));
                 return got.isEmpty() ? null : got.get(0).value;
             }
         }
-        ReadOnlyKeyValueStore<String, V> store = store(storeName, QueryableStoreTypes.keyValueStore());
+        ReadOnlyKeyValueStore<String, V> store = localStore(storeName);
         try {
             return store.get(key);
         } catch (InvalidStateStoreException e) {
@@ -114,8 +114,7 @@ public final class StoreReader {
                         Long.parseLong(query.getOrDefault("to", String.valueOf(Long.MAX_VALUE))))));
             }
             if (query.containsKey("key")) {
-                ReadOnlyKeyValueStore<String, Object> store = store(name, QueryableStoreTypes.keyValueStore());
-                Object v = store.get(query.get("key"));
+                Object v = this.<Object>localStore(name).get(query.get("key"));
                 return new Api.Response(200, StoreTransfer.encode(v == null ? List.of() : List.of(KeyValue.pair(query.get("key"), v))));
             }
             return new Api.Response(200, StoreTransfer.encode(localEntries(name)));
@@ -130,7 +129,7 @@ public final class StoreReader {
 
     /** Every non-null entry of key-value store {@code storeName} on this instance (a global store is complete here). */
     public <V> List<KeyValue<String, V>> localEntries(String storeName) {
-        ReadOnlyKeyValueStore<String, V> store = store(storeName, QueryableStoreTypes.keyValueStore());
+        ReadOnlyKeyValueStore<String, V> store = localStore(storeName);
         List<KeyValue<String, V>> out = new ArrayList<>();
         try (KeyValueIterator<String, V> it = store.all()) {
             while (it.hasNext()) {
@@ -163,12 +162,22 @@ public final class StoreReader {
     }
 
     /** The instances other than this one that own a partition of {@code storeName}; none without peers. */
-    private List<HostInfo> otherOwners(String storeName) {
+    List<HostInfo> otherOwners(String storeName) {
         if (peers == null) {
             return List.of();
         }
         Collection<StreamsMetadata> owners = client().streamsMetadataForStore(storeName);
         return owners.stream().map(StreamsMetadata::hostInfo).filter(h -> !peers.isSelf(h)).distinct().toList();
+    }
+
+    /** GETs one of the {@code /internal/...} paths from a peer found by {@link #otherOwners}. */
+    String ask(HostInfo peer, String path, Map<String, String> query) {
+        return peers.get(peer, path, query);
+    }
+
+    /** This instance's part of key-value store {@code storeName}, for reads other than whole-store and one-key ones. */
+    <V> ReadOnlyKeyValueStore<String, V> localStore(String storeName) {
+        return store(storeName, QueryableStoreTypes.keyValueStore());
     }
 
     private <S> S store(String storeName, QueryableStoreType<S> type) {

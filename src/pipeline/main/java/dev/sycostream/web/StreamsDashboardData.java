@@ -1,6 +1,7 @@
 package dev.sycostream.web;
 
 import dev.sycostream.identity.Provenance;
+import dev.sycostream.keys.ResultKey;
 import dev.sycostream.stages.views.DashboardStores;
 
 import dev.sycostream.avro.DatasetItem;
@@ -14,7 +15,6 @@ import dev.sycostream.usage.UsageTotals;
 import dev.sycostream.metrics.ExpectedCounts;
 import dev.sycostream.stages.fanout.RequestFanoutStage;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,15 +59,15 @@ public final class StreamsDashboardData implements DashboardData {
 
     /** One key of {@value DashboardStores#RESULTS_STORE}, from the instance that owns it. */
     @Override
-    public Optional<MetricResult> result(String key) {
-        return Optional.ofNullable(stores.<MetricResult>get(DashboardStores.RESULTS_STORE, key));
+    public Optional<MetricResult> result(ResultKey key) {
+        return Optional.ofNullable(stores.<MetricResult>get(DashboardStores.RESULTS_STORE, key.encode()));
     }
 
     @Override
     public List<UsageResult> usage() {
         List<UsageResult> out = new ArrayList<>();
         long now = System.currentTimeMillis();
-        this.<UsageCounts>entries(UsageStage.CUMULATIVE_STORE).forEach(kv ->
+        stores.<UsageCounts>entries(UsageStage.CUMULATIVE_STORE).forEach(kv ->
                 out.add(UsageTotals.result(kv.key, kv.value, MetricNames.CUMULATIVE, null, null, now)));
         return out;
     }
@@ -92,10 +92,7 @@ public final class StreamsDashboardData implements DashboardData {
     }
 
     private <V> List<V> values(String storeName) {
-        return this.<V>entries(storeName).stream().map(kv -> kv.value).toList();
+        return stores.<V>entries(storeName).stream().map(kv -> kv.value).toList();
     }
 
-    private <V> List<KeyValue<String, V>> entries(String storeName) {
-        return stores.entries(storeName);
-    }
 }

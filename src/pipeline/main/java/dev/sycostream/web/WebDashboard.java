@@ -3,6 +3,7 @@ package dev.sycostream.web;
 import dev.sycostream.app.PipelineApp;
 import dev.sycostream.config.SycostreamConfig;
 import dev.sycostream.topics.Topics;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The dashboard of a running {@link PipelineApp}, in its process: REST and the page over the app's state stores,
@@ -18,11 +19,11 @@ public final class WebDashboard implements AutoCloseable {
     private WebDashboard(PipelineApp app, SycostreamConfig config, WebOptions options) {
         // with application.server set, the other instances are asked for the partitions this one does not own
         Peers peers = config.applicationServer() == null ? null
-                : new Peers(Peers.parse(config.applicationServer()), options.token());
+                : new Peers(HostInfo.buildFromEndpoint(config.applicationServer()), options.token());
         StoreReader stores = new StoreReader(app::streams, peers);
         StreamsDashboardData data = new StreamsDashboardData(stores);
         feed = new LiveFeed(config.clientConfig(), new Topics(config.serdeConfig()), hub, metrics);
-        comparisons = new ComparisonView(app::streams, config.clientConfig(), new Topics(config.serdeConfig()), peers);
+        comparisons = new ComparisonView(stores, config.clientConfig(), new Topics(config.serdeConfig()));
         try {
             HistoryViews insights =
                     new HistoryViews(stores, comparisons);

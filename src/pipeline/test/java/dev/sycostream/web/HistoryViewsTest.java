@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Request validation of the comparison endpoint (the data path is covered by DashboardBrowserIT). */
 class HistoryViewsTest {
     private final HistoryViews insights = new HistoryViews(new StoreReader(() -> null),
-            new ComparisonView(() -> null, Map.of("bootstrap.servers", "unused:9092"),
+            new ComparisonView(new StoreReader(() -> null), Map.of("bootstrap.servers", "unused:9092"),
                     new Topics(Map.of("schema.registry.url", "mock://insights-test"))));
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sycostream.worker;
 
+import org.apache.kafka.common.utils.Utils;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
@@ -23,12 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 
 /**
  * The {@link ReplyIndex}'s state on disk: a RocksDB database in the worker's state dir holding the digest of every
@@ -330,17 +329,13 @@ final class AnsweredRequests implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Utils.delete(dir.toFile()); // Kafka's own recursive delete; a missing dir is nothing to do
         } catch (IOException e) {
             throw new UncheckedIOException("reply index: cannot delete " + dir, e);
         }
     }
+
 
     /** Another live process holds the database's lock. */
     private static final class StateLocked extends RuntimeException {
